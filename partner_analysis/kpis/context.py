@@ -1,0 +1,132 @@
+"""What every metric computation receives: validated tables, settings, the period grid.
+
+Derived frames that several metrics share (deals with their period codes, the partner x period
+grid) are computed once per context and cached.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from ..config import Config
+from ..periods import code_bounds, code_labels, period_codes, period_range
+
+
+def latest_date(tables: dict[str, pd.DataFrame]) -> pd.Timestamp:
+    """The latest date found in any date column of any table (the default "as of")."""
+    latest = [
+        frame[c].max() for frame in tables.values() for c in frame.columns
+        if pd.api.types.is_datetime64_any_dtype(frame[c]) and frame[c].notna().any()
+    ]
+    if not latest:
+        raise ValueError("no dates in the data: cannot place anything in a period")
+    return max(latest)
+
+
+def earliest_activity_date(tables: dict[str, pd.DataFrame]) -> pd.Timestamp:
+    """Where the period grid starts: the first deal created (or partner joined if later data is empty)."""
+    deals = tables["deals"]
+    if len(deals):
+        return deals["created_at"].min()
+    return tables["partners"]["joined_at"].min()
+
+
+@dataclass
+class KpiContext:
+    """Inputs to every metric.
+
+    Attributes
+    ----------
+    tables : dict
+        Validated tables by name (see :mod:`partner_analysis.contract`).
+    config : Config
+        Analysis settings.
+    freq : str
+        ``quarter`` or ``month``.
+    as_of : pandas.Timestamp
+        Reference date; nothing after it is counted, and the last period is the one holding it.
+    """
+
+    tables: dict[str, pd.DataFrame]
+    config: Config = field(default_factory=Config)
+    freq: str = "quarter"
+    as_of: pd.Timestamp | None = None
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.as_of is None:
+            self.as_of = pd.Timestamp(self.config.as_of) if self.config.as_of else latest_date(self.tables)
+        self.as_of = pd.Timestamp(self.as_of)
+
+    # -- periods -------------------------------------------------------------------------
+    def period_of(self, dates: pd.Series) -> np.ndarray:
+        """Period code of each date (-1 for missing)."""
+        return period_codes(dates, self.freq, self.config.fiscal_year_start_month)
+
+    @property
+    def periods(self) -> np.ndarray:
+        """Every period code from the first deal to the as-of date."""
+        return self.cached("periods", lambda: period_range(
+            earliest_activity_date(self.tables), self.as_of, self.freq, self.config.fiscal_year_start_month))
+
+    def bounds(self, code: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """First day and exclusive end of a period code."""
+        return code_bounds(int(code), self.freq, self.config.fiscal_year_start_month)
+
+    def period_starts(self) -> pd.Series:
+        """Start date per period code in the grid."""
+        return pd.Series([self.bounds(c)[0] for c in self.periods], index=self.periods)
+
+    def period_ends(self) -> pd.Series:
+        """Exclusive end date per period code in the grid (the last one capped just after as_of)."""
+        ends = [min(self.bounds(c)[1], self.as_of + pd.Timedelta(days=1)) for c in self.periods]
+        return pd.Series(ends, index=self.periods)
+
+    def labels(self, codes: np.ndarray) -> np.ndarray:
+        return code_labels(codes, self.freq)
+
+    # -- tables --------------------------------------------------------------------------
+    def has(self, *names: str) -> bool:
+        return all(n in self.tables for n in names)
+
+    def table(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    def cached(self, key: str, build: Callable[[], Any]) -> Any:
+        """Compute ``build()`` once per context."""
+        if key not in self._cache:
+            self._cache[key] = build()
+        return self._cache[key]
+
+    def dated(self, name: str, date_col: str) -> pd.DataFrame:
+        """Rows of a table up to as_of with a ``period`` code column for ``date_col`` (cached).
+
+        Rows whose date is missing or after as_of are left out.
+        """
+        def build() -> pd.DataFrame:
+            frame = self.tables[name]
+            keep = frame[date_col].notna() & (frame[date_col] <= self.as_of)
+            out = frame.loc[keep].copy()
+            out["period"] = self.period_of(out[date_col])
+            return out[out["period"] >= self.periods[0]]
+        return self.cached(f"dated:{name}:{date_col}", build)
+
+    def partner_periods(self) -> pd.DataFrame:
+        """(partner_id, period) for each period in which the partner was in the program.
+
+        In the program during a period: joined before the period ended and not left before it began.
+        """
+        def build() -> pd.DataFrame:
+            partners = self.tables["partners"]
+            first = np.maximum(self.period_of(partners["joined_at"]), self.periods[0])
+            left = self.period_of(partners["left_at"])
+            last = np.where(left >= 0, np.minimum(left, self.periods[-1]), self.periods[-1])
+            span = np.clip(last - first + 1, 0, None)
+            ids = np.repeat(partners["partner_id"].to_numpy(), span)
+            offsets = np.arange(span.sum()) - np.repeat(np.cumsum(span) - span, span)
+            codes = np.repeat(first, span) + offsets
+            return pd.DataFrame({"partner_id": pd.array(ids, dtype="str"), "period": codes.astype(np.int64)})
+        return self.cached("partner_periods", build)

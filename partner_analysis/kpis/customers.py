@@ -1,0 +1,1 @@
+"""Customer impact & retention KPIs."""

@@ -1,0 +1,1 @@
+"""Integration adoption KPIs (technology partners)."""

@@ -1,0 +1,140 @@
+"""The metric registry: a frozen spec per KPI, attached to its compute function by a decorator.
+
+The glossary, the CLI listing, the engine and the catalog-wide tests all read :data:`REGISTRY`,
+so a metric is declared exactly once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from .context import KpiContext
+
+FAMILIES = {
+    "revenue_pipeline": "Revenue & pipeline",
+    "engagement": "Engagement & enablement",
+    "customer": "Customer impact & retention",
+    "health": "Partnership health & economics",
+    "integration": "Integration adoption",
+}
+UNITS = ("currency", "count", "ratio", "days", "hours", "score", "multiple")
+DIRECTIONS = ("higher", "lower", "neutral")
+#: How a metric's rows re-aggregate: ``sum`` (value is additive), ``ratio`` (value = numerator /
+#: denominator, both additive), ``mean`` (numerator = sum, denominator = count), ``median`` and
+#: ``snapshot`` (not additive across periods), ``growth`` (period-over-period change of a sum).
+AGGREGATIONS = ("sum", "ratio", "mean", "median", "snapshot", "growth", "score")
+ALL_ATTRIBUTIONS = ("all", "sourced", "influenced", "direct", "partner")
+PARTNER_ATTRIBUTIONS = ("all", "sourced", "influenced")
+KPI_COLUMNS = ("metric", "period", "partner_id", "attribution", "value", "numerator", "denominator", "n")
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """Everything a reader needs to know about one KPI.
+
+    Attributes
+    ----------
+    id : str
+        Fixed metric id (design section 3).
+    family : str
+        One of :data:`FAMILIES`.
+    label : str
+        Short human label.
+    definition : str
+        One sentence, exact: windows, denominators, what counts.
+    formula : str
+        The formula in words and symbols.
+    unit : str
+        One of :data:`UNITS`; ``ratio`` values lie in [0, 1] unless the definition says otherwise.
+    direction : str
+        ``higher`` or ``lower`` is better, or ``neutral``.
+    aggregation : str
+        One of :data:`AGGREGATIONS`.
+    requires : tuple of str
+        Tables without which the metric is unavailable.
+    attributions : tuple of str
+        Attribution splits present for program rows (partner rows use the subset in
+        :data:`PARTNER_ATTRIBUTIONS`).
+    partner_grain : bool
+        Whether per-partner rows exist.
+    period_basis : str
+        Which date places a row in a period (e.g. ``closed_at`` of won deals).
+    """
+
+    id: str
+    family: str
+    label: str
+    definition: str
+    formula: str
+    unit: str
+    direction: str
+    aggregation: str
+    requires: tuple[str, ...]
+    attributions: tuple[str, ...] = ("all",)
+    partner_grain: bool = True
+    period_basis: str = ""
+
+    def __post_init__(self) -> None:
+        if self.family not in FAMILIES:
+            raise ValueError(f"{self.id}: unknown family {self.family!r}")
+        if self.unit not in UNITS:
+            raise ValueError(f"{self.id}: unknown unit {self.unit!r}")
+        if self.direction not in DIRECTIONS:
+            raise ValueError(f"{self.id}: unknown direction {self.direction!r}")
+        if self.aggregation not in AGGREGATIONS:
+            raise ValueError(f"{self.id}: unknown aggregation {self.aggregation!r}")
+        if not set(self.attributions) <= set(ALL_ATTRIBUTIONS) or "all" not in self.attributions:
+            raise ValueError(f"{self.id}: attributions must include 'all' and be among {ALL_ATTRIBUTIONS}")
+
+    @property
+    def partner_attributions(self) -> tuple[str, ...]:
+        return tuple(a for a in self.attributions if a in PARTNER_ATTRIBUTIONS)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A spec with the function that computes it from a :class:`KpiContext`."""
+
+    spec: MetricSpec
+    compute: Callable[["KpiContext"], pd.DataFrame]
+
+
+REGISTRY: dict[str, Metric] = {}
+
+
+def metric(**spec_fields) -> Callable:
+    """Register the decorated function as the computation of the metric described by ``spec_fields``.
+
+    The function takes a :class:`KpiContext` and returns rows with columns ``period`` (int
+    code), ``partner_id`` (missing for program rows), ``attribution``, ``value``,
+    ``numerator``, ``denominator``, ``n``.
+    """
+    spec = MetricSpec(**spec_fields)
+
+    def register(fn: Callable[["KpiContext"], pd.DataFrame]) -> Callable[["KpiContext"], pd.DataFrame]:
+        if spec.id in REGISTRY:
+            raise ValueError(f"metric {spec.id!r} is declared twice")
+        REGISTRY[spec.id] = Metric(spec, fn)
+        return fn
+
+    return register
+
+
+def catalog() -> pd.DataFrame:
+    """The registry as a table, one row per metric, in family order."""
+    rows = [
+        {"id": m.spec.id, "family": m.spec.family, "label": m.spec.label, "unit": m.spec.unit,
+         "direction": m.spec.direction, "aggregation": m.spec.aggregation,
+         "requires": ", ".join(m.spec.requires), "attributions": ", ".join(m.spec.attributions),
+         "partner_grain": m.spec.partner_grain, "period_basis": m.spec.period_basis,
+         "definition": m.spec.definition, "formula": m.spec.formula}
+        for m in REGISTRY.values()
+    ]
+    order = {f: i for i, f in enumerate(FAMILIES)}
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    return frame.sort_values("family", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
