@@ -209,6 +209,9 @@ def validate_tables(sources: dict[str, tuple[str, pd.DataFrame]], lenient: bool 
     """
     result = ValidatedData(tables={})
     report = result.report
+    # Foreign keys are checked against the parent rows kept (lenient: rejection cascades to
+    # children) or against every parent row (strict: one bad parent row is one issue, not two).
+    parents: dict[str, pd.DataFrame] = {}
     for name in VALIDATION_ORDER:
         if name not in sources:
             continue
@@ -216,7 +219,7 @@ def validate_tables(sources: dict[str, tuple[str, pd.DataFrame]], lenient: bool 
         file, raw = sources[name]
         raw = raw.reset_index(drop=True)
         report.rows_in[name] = len(raw)
-        df, findings = _validate_table(table, file, raw, result.tables)
+        df, findings = _validate_table(table, file, raw, parents)
         fatal = [f for f in findings if f.mask is None]
         if fatal:
             report.issues += [f.issue for f in fatal]
@@ -236,6 +239,7 @@ def validate_tables(sources: dict[str, tuple[str, pd.DataFrame]], lenient: bool 
         elif findings:
             report.issues += [f.issue for f in findings]
         kept = df[~bad].reset_index(drop=True)
+        parents[name] = kept if lenient else df
         report.rows_kept[name] = len(kept)
         report.rows_rejected[name] = int(bad.sum())
         result.tables[name] = _to_final_dtypes(table, kept)

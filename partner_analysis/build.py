@@ -1,0 +1,121 @@
+"""Load, validate and store: raw exports in ``data/raw`` -> typed Parquet tables and the KPI store.
+
+``data/raw`` is only read. Output goes through a staging folder, so a failed build leaves the
+previous ``data/processed`` intact.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__  # noqa: F401
+from .atomic import MANIFEST, staged_output
+from .config import Config
+from .errors import InputError, ValidationError
+from .kpis import compute_kpis
+from .kpis.context import latest_date
+from .loading import load_raw
+from .mapping import load_mapping
+from .paths import KPI_STORE_NAME, MAPPING_FILE_NAME, REJECTED_SUBDIR
+from .subscriptions import subscriptions_to_revenue
+from .validation import ValidatedData, validate_tables, write_rejected
+
+FREQUENCIES = ("quarter", "month")
+
+
+def kpi_store_file(freq: str) -> str:
+    """File name of the KPI store for a period frequency."""
+    return KPI_STORE_NAME.replace(".parquet", f"_{freq}.parquet")
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote and how many rows went where."""
+
+    data: ValidatedData
+    processed_dir: Path
+    kpi_rows: dict[str, int]
+    unavailable: dict[str, str]
+    as_of: pd.Timestamp
+
+
+def resolve_mapping(raw_dir: Path, mapping: Path | None):
+    """The mapping given, else ``<raw>/mapping.yml`` when present, else none."""
+    if mapping is not None:
+        if not Path(mapping).exists():
+            raise InputError("mapping file not found", file=str(mapping))
+        return load_mapping(Path(mapping))
+    default = Path(raw_dir) / MAPPING_FILE_NAME
+    return load_mapping(default) if default.exists() else None
+
+
+def load_and_validate(raw_dir: Path, mapping: Path | None = None, lenient: bool = False,
+                      config: Config | None = None) -> ValidatedData:
+    """Read every table in ``raw_dir`` through the mapping and check it against the contract.
+
+    ``subscriptions`` are expanded to monthly ``revenue`` (see :mod:`partner_analysis.subscriptions`).
+    """
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise InputError("input folder not found", file=str(raw_dir))
+    sources = load_raw(raw_dir, resolve_mapping(raw_dir, mapping))
+    if "subscriptions" in sources and "revenue" in sources:
+        raise InputError("give either revenue or subscriptions, not both", file=str(raw_dir))
+    data = validate_tables({name: (src.file.name, src.frame) for name, src in sources.items()}, lenient=lenient)
+    if "subscriptions" in data.tables and data.report.ok:
+        config = config or Config()
+        as_of = pd.Timestamp(config.as_of) if config.as_of else latest_date(data.tables)
+        data.tables["revenue"] = subscriptions_to_revenue(data.tables.pop("subscriptions"), as_of)
+        data.report.notes.append(
+            f"subscriptions expanded to {len(data.tables['revenue']):,} monthly revenue rows (month-end MRR)")
+    return data
+
+
+def build(raw_dir: Path, processed_dir: Path, mapping: Path | None = None, lenient: bool = False,
+          config: Config | None = None, progress: bool = False) -> BuildResult:
+    """Validate the raw tables and write them, the rejected rows and the KPI store.
+
+    Raises
+    ------
+    ValidationError
+        The input breaks the contract (strict mode); nothing is written.
+    """
+    config = config or Config()
+    data = load_and_validate(raw_dir, mapping, lenient, config)
+    if not data.report.ok:
+        raise ValidationError(data.report)
+    processed_dir = Path(processed_dir)
+    kpi_rows, unavailable, as_of = {}, {}, None
+    with staged_output(processed_dir) as staging:
+        files = []
+        for name, frame in data.tables.items():
+            frame.to_parquet(staging / f"{name}.parquet", index=False)
+            files.append(f"{name}.parquet")
+        if data.rejected:
+            write_rejected(data.rejected, staging / REJECTED_SUBDIR)
+            files += [f"{REJECTED_SUBDIR}/{name}.csv" for name in data.rejected]
+        for freq in FREQUENCIES:
+            result = compute_kpis(data.tables, config, freq, progress=progress)
+            result.rows.to_parquet(staging / kpi_store_file(freq), index=False)
+            files.append(kpi_store_file(freq))
+            kpi_rows[freq], unavailable, as_of = len(result.rows), result.unavailable, result.as_of
+        manifest = {
+            "version": __version__,
+            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "raw_dir": str(Path(raw_dir).resolve()),
+            "as_of": as_of.date().isoformat(),
+            "currency": config.currency,
+            "fiscal_year_start_month": config.fiscal_year_start_month,
+            "rows_in": data.report.rows_in,
+            "rows_kept": data.report.rows_kept,
+            "rows_rejected": data.report.rows_rejected,
+            "kpi_rows": kpi_rows,
+            "unavailable_metrics": unavailable,
+            "files": sorted(files),
+        }
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return BuildResult(data, processed_dir, kpi_rows, unavailable, as_of)

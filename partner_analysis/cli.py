@@ -1,0 +1,172 @@
+"""The ``partner-analysis`` command line (design section 5)."""
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .config import load_config
+from .errors import InputError, ValidationError
+from .paths import CONFIG_FILE, PROCESSED_DIR, RAW_DIR, REPORTS_DIR
+
+app = typer.Typer(
+    help="Measure a B2B partner ecosystem: validate CRM exports, compute the KPI catalog, report.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+)
+
+RawOpt = Annotated[Path, typer.Option("--raw", help="Folder of input tables (only read).")]
+ProcessedOpt = Annotated[Path, typer.Option("--processed", help="Folder of validated tables and the KPI store.")]
+MappingOpt = Annotated[Optional[Path], typer.Option("--mapping", help="YAML mapping file (default: <raw>/mapping.yml).")]
+ConfigOpt = Annotated[Path, typer.Option("--config", help="Settings file (fiscal year, currency, windows...).")]
+
+
+class Scale(str, Enum):
+    small = "small"
+    large = "large"
+
+
+class Period(str, Enum):
+    quarter = "quarter"
+    month = "month"
+
+
+class CatalogFormat(str, Enum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+
+
+def _fail(exc: Exception) -> None:
+    typer.echo(str(exc), err=True)
+    raise typer.Exit(1)
+
+
+@app.command("demo-data")
+def demo_data(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the tables into.")] = RAW_DIR,
+    partners: Annotated[int, typer.Option("--partners", min=10, help="Number of partners (small scale).")] = 300,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same bytes.")] = 7,
+    scale: Annotated[Scale, typer.Option("--scale", help="small (demo) or large (benchmark).")] = Scale.small,
+) -> None:
+    """Write a realistic synthetic dataset, every table, with documented planted effects."""
+    from .demo_data import write_demo_data
+
+    written = write_demo_data(out, partners=partners, seed=seed, scale=scale.value)
+    typer.echo(f"wrote {len(written)} files to {out} (planted effects in {out / 'planted_effects.json'})")
+
+
+@app.command()
+def validate(raw: RawOpt = RAW_DIR, mapping: MappingOpt = None, config: ConfigOpt = CONFIG_FILE) -> None:
+    """Check the input against the data contract; exit 0 when valid, 1 with the report when not."""
+    from .build import load_and_validate
+
+    try:
+        data = load_and_validate(raw, mapping, config=load_config(config))
+    except InputError as exc:
+        _fail(exc)
+    typer.echo(data.report.render())
+    if not data.report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def build(
+    raw: RawOpt = RAW_DIR, processed: ProcessedOpt = PROCESSED_DIR, mapping: MappingOpt = None,
+    lenient: Annotated[bool, typer.Option("--lenient", help="Set bad rows aside in <processed>/rejected/.")] = False,
+    config: ConfigOpt = CONFIG_FILE,
+) -> None:
+    """Validate the input and write the tables and the KPI store to the processed folder."""
+    from .build import build as run_build
+
+    try:
+        result = run_build(raw, processed, mapping, lenient, load_config(config), progress=sys.stderr.isatty())
+    except (InputError, ValidationError) as exc:
+        _fail(exc)
+    typer.echo(result.data.report.render())
+    unavailable = "".join(f"\n  {m}: {why}" for m, why in sorted(result.unavailable.items()))
+    typer.echo(f"KPI store: {result.kpi_rows['quarter']:,} quarterly and {result.kpi_rows['month']:,} monthly rows "
+               f"in {processed} (as of {result.as_of.date()})" + (f"\nunavailable metrics:{unavailable}" if unavailable else ""))
+
+
+@app.command()
+def kpis(
+    out: Annotated[Path, typer.Option("--out", help="Output file: .parquet or .csv.")],
+    processed: ProcessedOpt = PROCESSED_DIR,
+    period: Annotated[Period, typer.Option("--period", help="Period grain.")] = Period.quarter,
+) -> None:
+    """Write the KPI table (metric, period, partner_id, attribution, value, numerator, denominator, n)."""
+    from .atomic import write_text_atomic
+    from .store import KpiStore
+
+    if out.suffix.lower() not in (".parquet", ".csv"):
+        _fail(InputError("expected a .parquet or .csv file name", file=str(out)))
+    try:
+        rows = KpiStore(processed).kpis(period.value)
+    except InputError as exc:
+        _fail(exc)
+    if out.suffix.lower() == ".csv":
+        write_text_atomic(out, rows.to_csv(index=False))
+    else:
+        tmp = out.with_name(f".{out.name}.tmp")
+        rows.to_parquet(tmp, index=False)
+        tmp.replace(out)
+    typer.echo(f"wrote {len(rows):,} KPI rows to {out}")
+
+
+@app.command()
+def metrics(fmt: Annotated[CatalogFormat, typer.Option("--format", help="Output format.")] = CatalogFormat.table) -> None:
+    """List the metric catalog."""
+    from .glossary import glossary_markdown
+    from .kpis import catalog
+
+    frame = catalog()
+    if fmt is CatalogFormat.json:
+        typer.echo(json.dumps(frame.to_dict(orient="records"), indent=2))
+    elif fmt is CatalogFormat.markdown:
+        typer.echo(glossary_markdown())
+    else:
+        listing = frame[["id", "family", "unit", "direction", "requires"]]
+        typer.echo(listing.to_string(index=False))
+
+
+@app.command()
+def glossary(out: Annotated[Path, typer.Option("--out", help="Folder for glossary.md and glossary.html.")] = REPORTS_DIR,
+             config: ConfigOpt = CONFIG_FILE) -> None:
+    """Write the KPI glossary as Markdown and HTML."""
+    from .glossary import write_glossary
+
+    md_path, html_path = write_glossary(out, load_config(config).currency)
+    typer.echo(f"wrote {md_path} and {html_path}")
+
+
+@app.command()
+def demo(raw: RawOpt = RAW_DIR, processed: ProcessedOpt = PROCESSED_DIR,
+         reports: Annotated[Path, typer.Option("--reports", help="Folder for the glossary.")] = REPORTS_DIR,
+         config: ConfigOpt = CONFIG_FILE) -> None:
+    """The main job on the embedded demo: make demo data if the raw folder is empty, build, summarise."""
+    from .build import build as run_build
+    from .demo_data import write_demo_data
+    from .glossary import write_glossary
+    from .store import KpiStore
+    from .summary import headline_table
+
+    settings = load_config(config)
+    if not any(p for p in raw.glob("*") if p.name != ".gitkeep"):
+        typer.echo(f"{raw} is empty: writing the demo dataset")
+        write_demo_data(raw)
+    try:
+        result = run_build(raw, processed, config=settings, progress=sys.stderr.isatty())
+    except (InputError, ValidationError) as exc:
+        _fail(exc)
+    typer.echo(result.data.report.render())
+    store = KpiStore(processed)
+    kpi_rows = store.kpis("quarter")
+    latest = max(kpi_rows["period"].unique())
+    typer.echo(f"\nKPI summary, {latest} (as of {result.as_of.date()}; program-wide):")
+    typer.echo(headline_table(kpi_rows, latest, settings.currency).to_string(index=False))
+    _, html_path = write_glossary(reports, settings.currency)
+    typer.echo(f"\nKPI store: {processed} ({result.kpi_rows['quarter']:,} quarterly rows); glossary: {html_path}")

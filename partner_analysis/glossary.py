@@ -1,0 +1,54 @@
+"""The metric glossary, generated from the registry as Markdown and as a standalone HTML page."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+
+from .atomic import write_text_atomic
+from .kpis.registry import FAMILIES, REGISTRY
+
+_DIRECTION = {"higher": "higher is better", "lower": "lower is better", "neutral": "neither better nor worse"}
+_STYLE = """body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:2rem auto;
+padding:0 1rem;color:#1f2933;line-height:1.5}h1{font-size:1.8rem}h2{border-bottom:1px solid #d9e2ec;
+padding-bottom:.3rem;margin-top:2.5rem}h3{margin-bottom:.2rem;font-size:1.05rem}code{background:#f0f4f8;
+padding:0 .25rem;border-radius:3px}ul{margin-top:.2rem}"""
+
+
+def glossary_markdown(currency: str = "USD") -> str:
+    """Every metric, by family: label, id, definition, formula, unit, direction, grain, tables."""
+    lines = ["# KPI glossary", "",
+             "Every metric of partner-analysis, generated from the code that computes it.", ""]
+    for family, title in FAMILIES.items():
+        specs = [m.spec for m in REGISTRY.values() if m.spec.family == family]
+        if not specs:
+            continue
+        lines += [f"## {title}", ""]
+        for s in specs:
+            unit = currency if s.unit == "currency" else s.unit
+            grain = "program and per partner" if s.partner_grain else "program only"
+            lines += [
+                f'<a id="{s.id}"></a>', f"### {s.label} (`{s.id}`)", "", s.definition, "",
+                f"- **Formula**: {s.formula}",
+                f"- **Unit**: {unit}; {_DIRECTION[s.direction]}",
+                f"- **Grain**: {grain}; attribution views: {', '.join(s.attributions)}; "
+                f"period by {s.period_basis or 'its date'}",
+                f"- **Needs**: {', '.join(s.requires)}", "",
+            ]
+    return "\n".join(lines)
+
+
+def glossary_html(currency: str = "USD") -> str:
+    """Standalone HTML glossary (no script, no external style) with an anchor per metric id."""
+    body = markdown.markdown(glossary_markdown(currency), extensions=["extra"])
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>KPI glossary</title>'
+            f"<style>{_STYLE}</style></head><body>{body}</body></html>")
+
+
+def write_glossary(out_dir: Path, currency: str = "USD") -> tuple[Path, Path]:
+    """Write ``glossary.md`` and ``glossary.html`` into ``out_dir``."""
+    md_path, html_path = Path(out_dir) / "glossary.md", Path(out_dir) / "glossary.html"
+    write_text_atomic(md_path, glossary_markdown(currency))
+    write_text_atomic(html_path, glossary_html(currency))
+    return md_path, html_path
+

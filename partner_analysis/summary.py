@@ -1,0 +1,54 @@
+"""The KPI summary printed by ``partner-analysis demo`` and ``build``: headline metrics of one period."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .kpis.registry import REGISTRY
+
+#: (metric id, attribution) shown in the summary, in order.
+HEADLINES = (
+    ("partner_revenue_share", "all"), ("sourced_revenue", "all"), ("influenced_revenue", "all"),
+    ("direct_revenue", "all"), ("pipeline_created", "partner"), ("open_pipeline_value", "partner"),
+    ("win_rate", "partner"), ("win_rate", "direct"), ("avg_deal_size", "partner"), ("avg_deal_size", "direct"),
+    ("sales_cycle_days", "partner"), ("sales_cycle_days", "direct"), ("active_partners", "all"),
+    ("activation_rate", "all"), ("engagement_score", "all"), ("net_revenue_retention", "all"),
+    ("churn_rate", "partner"), ("churn_rate", "direct"), ("partner_roi", "all"),
+)
+
+
+def format_value(value: float, unit: str, currency: str = "USD") -> str:
+    """A KPI value as a reader expects it: money with thousands separators, ratios as percent."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if unit == "currency":
+        return f"{currency} {value:,.0f}"
+    if unit == "ratio":
+        return f"{value:.1%}"
+    if unit == "count":
+        return f"{value:,.0f}"
+    if unit == "multiple":
+        return f"{value:.2f}x"
+    return f"{value:,.1f}"
+
+
+def headline_table(kpis: pd.DataFrame, period: str, currency: str = "USD") -> pd.DataFrame:
+    """Program-wide headline metrics for ``period`` and the period before it."""
+    program = kpis[kpis["partner_id"].isna()]
+    periods = sorted(program["period"].unique())
+    previous = periods[periods.index(period) - 1] if period in periods and periods.index(period) > 0 else None
+    rows = []
+    for metric_id, attribution in HEADLINES:
+        if metric_id not in REGISTRY:
+            continue
+        spec = REGISTRY[metric_id].spec
+        sel = program[(program["metric"] == metric_id) & (program["attribution"] == attribution)]
+        values = sel.set_index("period")["value"]
+        label = spec.label + ("" if attribution == "all" else f" ({attribution})")
+        rows.append({
+            "metric": label,
+            period: format_value(values.get(period, float("nan")), spec.unit, currency),
+            previous or "previous": format_value(values.get(previous, float("nan")), spec.unit, currency),
+        })
+    return pd.DataFrame(rows)
