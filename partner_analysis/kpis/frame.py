@@ -68,7 +68,8 @@ def summarise(
     ``reduce`` gets a groupby object and returns a frame indexed like the groups with columns
     among value/numerator/denominator/n. With ``zero_fill`` (additive counts and sums) every
     period of the grid, and every period in which a partner was in the program, gets a row,
-    zero when nothing happened; otherwise a missing row means an empty population.
+    zero when nothing happened; otherwise a missing row means an empty population. Rows off the
+    grid are kept.
     """
     pieces = []
     for is_partner, label, subset in _views(frame, attributions, partner_grain):
@@ -76,7 +77,8 @@ def summarise(
         out = reduce(subset.groupby(keys, observed=True, sort=False)).reset_index()
         if zero_fill:
             grid = ctx.partner_periods() if is_partner else pd.DataFrame({"period": ctx.periods})
-            out = grid.merge(out, on=keys, how="left")
+            # Outer: rows outside the grid (a deal dated before its partner joined) are kept, not lost.
+            out = grid.merge(out, on=keys, how="outer")
             out["value"] = out["value"].fillna(0.0)
             out["n"] = out["n"].fillna(0)
         if not is_partner:
