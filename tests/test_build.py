@@ -1,0 +1,137 @@
+"""build: validated tables and KPI stores written atomically; raw data never touched."""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from partner_analysis.build import build, kpi_store_file
+from partner_analysis.config import Config
+from partner_analysis.errors import InputError, ValidationError
+from partner_analysis.store import KpiStore
+
+
+def tree_hash(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def raw(tmp_path, demo_raw_dir) -> Path:
+    """A private copy of the demo raw data that a test may break."""
+    copy = tmp_path / "raw"
+    shutil.copytree(demo_raw_dir, copy)
+    return copy
+
+
+def corrupt_deals(raw: Path) -> None:
+    deals = pd.read_csv(raw / "deals.csv", dtype=str, keep_default_na=False)
+    deals.loc[3, "amount"] = "-1"
+    deals.loc[7, "created_at"] = "yesterday"
+    deals.to_csv(raw / "deals.csv", index=False)
+
+
+def test_build_writes_tables_stores_and_manifest(raw, tmp_path):
+    processed = tmp_path / "processed"
+    before = tree_hash(raw)
+    result = build(raw, processed)
+    assert tree_hash(raw) == before  # raw data is only read
+    manifest = json.loads((processed / "build.json").read_text())
+    for table, n in manifest["rows_in"].items():
+        assert n == manifest["rows_kept"][table] and manifest["rows_rejected"][table] == 0
+        assert len(pd.read_parquet(processed / f"{table}.parquet")) == n
+    for freq in ("quarter", "month"):
+        kpis = pd.read_parquet(processed / kpi_store_file(freq))
+        assert list(kpis.columns) == ["metric", "period", "partner_id", "attribution", "value", "numerator",
+                                      "denominator", "n"]
+        assert len(kpis) == result.kpi_rows[freq]
+    assert sorted(manifest["files"]) == sorted(str(p.relative_to(processed)) for p in processed.rglob("*.*")
+                                               if p.name != "build.json")
+
+
+def test_strict_build_fails_without_touching_previous_output(raw, tmp_path):
+    processed = tmp_path / "processed"
+    build(raw, processed)
+    before = tree_hash(processed)
+    corrupt_deals(raw)
+    with pytest.raises(ValidationError) as err:
+        build(raw, processed)
+    text = str(err.value)
+    assert "deals.csv, column 'amount': 1 row - expected a value >= 0" in text
+    assert "deals.csv, column 'created_at': 1 row - expected an ISO date" in text and "row 8 ('yesterday')" in text
+    assert tree_hash(processed) == before
+    assert not list(processed.glob(".staging-*"))
+
+
+def test_lenient_build_sets_bad_rows_aside_with_reasons(raw, tmp_path):
+    processed = tmp_path / "processed"
+    corrupt_deals(raw)
+    before = tree_hash(raw)
+    result = build(raw, processed, lenient=True)
+    assert tree_hash(raw) == before
+    report = result.data.report
+    for table in report.rows_in:
+        assert report.rows_in[table] == report.rows_kept[table] + report.rows_rejected[table]
+    rejected = pd.read_csv(processed / "rejected" / "deals.csv", dtype=str)
+    assert rejected["_row"].tolist()[:2] == ["4", "8"]
+    assert "amount: expected a value >= 0" in rejected["_reason"][0]
+    # Rows of children that pointed at the rejected deals are set aside too, with the reason.
+    assert report.rows_rejected["deals"] >= 2
+
+
+def test_stale_outputs_of_a_previous_build_are_removed(raw, tmp_path):
+    processed = tmp_path / "processed"
+    build(raw, processed)
+    assert (processed / "surveys.parquet").exists()
+    (raw / "surveys.csv").unlink()
+    result = build(raw, processed)
+    assert not (processed / "surveys.parquet").exists()
+    assert "customer_nps" in result.unavailable and "surveys" in result.unavailable["customer_nps"]
+
+
+def test_subscriptions_become_monthly_revenue(raw, tmp_path):
+    revenue = pd.read_csv(raw / "revenue.csv", dtype=str)
+    (raw / "revenue.csv").unlink()
+    first = revenue.iloc[:4]
+    subs = pd.DataFrame({"account_id": first["account_id"], "start_at": "2024-01-15", "end_at": "2024-04-12",
+                         "mrr": "100"})
+    subs.to_csv(raw / "subscriptions.csv", index=False)
+    processed = tmp_path / "processed"
+    build(raw, processed)
+    monthly = pd.read_parquet(processed / "revenue.parquet")
+    one = monthly[monthly["account_id"] == first["account_id"].iloc[0]]
+    # month-end snapshots: Jan, Feb and Mar count; April (ended on the 12th) does not.
+    assert one["month"].dt.strftime("%Y-%m").tolist() == ["2024-01", "2024-02", "2024-03"]
+    assert not (processed / "subscriptions.parquet").exists()
+
+
+def test_revenue_and_subscriptions_together_is_an_error(raw, tmp_path):
+    (raw / "subscriptions.csv").write_text("account_id,start_at,mrr\n")
+    with pytest.raises(InputError, match="either revenue or subscriptions"):
+        build(raw, tmp_path / "processed")
+
+
+def test_fiscal_year_start_moves_quarter_labels(raw, tmp_path):
+    processed = tmp_path / "processed"
+    build(raw, processed, config=Config(fiscal_year_start_month=7))
+    store = KpiStore(processed)
+    won = store.table("deals").query("stage == 'won'")
+    last = won["closed_at"].max()
+    expected = f"{last.year + (1 if last.month >= 7 else 0)}Q{((last.month - 7) % 12) // 3 + 1}"
+    assert expected in set(store.kpi("sourced_revenue", program=True)["period"])
+
+
+def test_store_api_returns_one_metric_one_partner_a_range_of_periods(raw, tmp_path):
+    processed = tmp_path / "processed"
+    build(raw, processed)
+    store = KpiStore(processed)
+    partner = store.table("deals").dropna(subset=["partner_id"])["partner_id"].iloc[0]
+    rows = store.kpi("pipeline_created", partner=partner, periods=("2024Q1", "2024Q4"))
+    assert set(rows["partner_id"]) == {partner}
+    assert set(rows["period"]) <= {"2024Q1", "2024Q2", "2024Q3", "2024Q4"}
+    with pytest.raises(KeyError):
+        store.kpi("no_such_metric")

@@ -1,0 +1,61 @@
+"""Settings file and fiscal periods."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from partner_analysis.config import Config, load_config
+from partner_analysis.errors import InputError
+from partner_analysis.periods import label_code, period_bounds, period_labels
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "partner-analysis.yml"
+
+
+def test_example_config_documents_exactly_the_defaults():
+    assert load_config(EXAMPLE) == Config()
+
+
+def test_missing_config_file_gives_defaults(tmp_path):
+    assert load_config(tmp_path / "none.yml") == Config()
+
+
+def test_unknown_key_is_an_error(tmp_path):
+    path = tmp_path / "c.yml"
+    path.write_text("fiscal_year_start_mnth: 7\n")
+    with pytest.raises(InputError, match="unknown config keys.*fiscal_year_start_mnth"):
+        load_config(path)
+
+
+@pytest.mark.parametrize("text,message", [("fiscal_year_start_month: 13\n", "1-12"),
+                                          ("activation_window_days: 0\n", "positive"),
+                                          ("fiscal_year_start_month: [\n", "not valid YAML")])
+def test_bad_values_are_errors(tmp_path, text, message):
+    path = tmp_path / "c.yml"
+    path.write_text(text)
+    with pytest.raises(InputError, match=message):
+        load_config(path)
+
+
+@pytest.mark.parametrize("start,date,label", [
+    (1, "2025-03-31", "2025Q1"), (1, "2025-10-01", "2025Q4"),
+    (7, "2025-06-30", "2025Q4"), (7, "2025-07-01", "2026Q1"), (7, "2026-01-15", "2026Q3"),
+    (2, "2025-01-31", "2025Q4"), (2, "2025-02-01", "2026Q1"), (10, "2024-12-31", "2025Q1"),
+])
+def test_fiscal_quarter_labels(start, date, label):
+    assert period_labels(pd.Series(pd.to_datetime([date])), "quarter", start).iloc[0] == label
+    first, end = period_bounds(label, "quarter", start)
+    assert first <= pd.Timestamp(date) < end and (end - first).days in (89, 90, 91, 92)
+
+
+def test_month_labels_and_missing_dates():
+    labels = period_labels(pd.Series(pd.to_datetime(["2024-02-29", None])), "month")
+    assert labels.iloc[0] == "2024-02" and pd.isna(labels.iloc[1])
+
+
+def test_labels_sort_chronologically():
+    labels = ["2024Q4", "2025Q1", "2025Q2"]
+    assert sorted(labels, key=lambda s: label_code(s, "quarter")) == sorted(labels)
+    with pytest.raises(ValueError):
+        label_code("2025-Q1", "quarter")
