@@ -27,11 +27,18 @@ def latest_date(tables: dict[str, pd.DataFrame]) -> pd.Timestamp:
 
 
 def earliest_activity_date(tables: dict[str, pd.DataFrame]) -> pd.Timestamp:
-    """Where the period grid starts: the first deal created (or partner joined if later data is empty)."""
-    deals = tables["deals"]
-    if len(deals):
+    """Where the period grid starts: the first deal created, else the earliest date in the data.
+
+    Partners who joined long before the first deal do not stretch the grid back.
+    """
+    deals = tables.get("deals")
+    if deals is not None and deals["created_at"].notna().any():
         return deals["created_at"].min()
-    return tables["partners"]["joined_at"].min()
+    earliest = [frame[c].min() for frame in tables.values() for c in frame.columns
+                if pd.api.types.is_datetime64_any_dtype(frame[c]) and frame[c].notna().any()]
+    if not earliest:
+        raise ValueError("no dates in the data: cannot place anything in a period")
+    return min(earliest)
 
 
 @dataclass
@@ -86,7 +93,9 @@ class KpiContext:
         return pd.Series(ends, index=self.periods)
 
     def labels(self, codes: np.ndarray) -> np.ndarray:
-        return code_labels(codes, self.freq)
+        """Period labels for codes, formatted once per distinct code."""
+        uniq, inverse = np.unique(np.asarray(codes, dtype=np.int64), return_inverse=True)
+        return code_labels(uniq, self.freq)[inverse]
 
     # -- tables --------------------------------------------------------------------------
     def has(self, *names: str) -> bool:
@@ -120,6 +129,8 @@ class KpiContext:
         In the program during a period: joined before the period ended and not left before it began.
         """
         def build() -> pd.DataFrame:
+            if "partners" not in self.tables:
+                return pd.DataFrame({"partner_id": pd.array([], dtype="str"), "period": np.array([], np.int64)})
             partners = self.tables["partners"]
             first = np.maximum(self.period_of(partners["joined_at"]), self.periods[0])
             left = self.period_of(partners["left_at"])
