@@ -35,6 +35,7 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     default: Any = None
+    scheduled: bool = False  # a date that may lie in the future (an agreement's end): never sets "as of"
 
 
 @dataclass(frozen=True)
@@ -244,7 +245,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     Table("agreements", (
         Column("partner_id", "id", required=True),
         Column("start_at", "date", required=True),
-        Column("end_at", "date", required=True),
+        Column("end_at", "date", required=True, scheduled=True),
         Column("status", "category", required=True, allowed=("renewed", "lapsed", "active")),
     ), rules=(not_before("end_at", "start_at"),), foreign_keys=(_fk("partner_id", "partners"),)),
 )}

@@ -186,20 +186,26 @@ def _activities(prog: dict, traits: dict, pq: dict, partner_ids: np.ndarray) -> 
         counts = rng.poisson(flat_level * rate)
         idx = _repeat_index(counts)
         pieces.append((activity, idx))
-        if activity == "training_started":
-            pieces.append(("training_completed", idx[rng.random(len(idx)) < 0.7]))
         if activity == "email_sent":
             opened = idx[rng.random(len(idx)) < 0.35]
             pieces.append(("email_open", opened))
             pieces.append(("email_click", opened[rng.random(len(opened)) < 0.25]))
     kinds = np.concatenate([np.full(len(i), k, dtype=object) for k, i in pieces])
     cell = np.concatenate([i for _, i in pieces])
-    order = np.argsort(cell, kind="stable")
-    kinds, cell = kinds[order], cell[order]
     when = lo[cell] + rng.random(len(cell)) * days[cell]
-    partner = cell // len(prog["q_start"])
     users = rng.integers(1, 6, len(cell))
     items = rng.integers(1, 120, len(cell))
+    # 70% of trainings started are completed by the same user, on the same item, days later.
+    started = np.flatnonzero((kinds == "training_started") & (rng.random(len(cell)) < 0.7))
+    done_when = when[started] + rng.exponential(12.0, len(started))
+    keep = done_when <= prog["end"]
+    started, done_when = started[keep], done_when[keep]
+    kinds = np.concatenate([kinds, np.full(len(started), "training_completed", dtype=object)])
+    cell, when = np.concatenate([cell, cell[started]]), np.concatenate([when, done_when])
+    users, items = np.concatenate([users, users[started]]), np.concatenate([items, items[started]])
+    order = np.lexsort((when, cell))
+    kinds, cell, when, users, items = kinds[order], cell[order], when[order], users[order], items[order]
+    partner = cell // len(prog["q_start"])
     with_item = np.isin(kinds, ["content_download", "training_started", "training_completed",
                                 "certification_earned", "campaign_joined", "event_attended"])
     item_ids = np.where(with_item, np.char.add("I", items.astype(str)).astype(object), None)
@@ -304,7 +310,7 @@ def _with_accounts(deals: pd.DataFrame, rng: np.random.Generator) -> pd.DataFram
     return deals.assign(account_id=account, deal_type=deal_type)
 
 
-def _deal_partners(deals: pd.DataFrame, partner_ids: np.ndarray, seed: int) -> pd.DataFrame:
+def _deal_partners(deals: pd.DataFrame, partner_ids: np.ndarray, seed: int, end: int) -> pd.DataFrame:
     rng = _stream(seed, "deal_partners")
     partner_deals = deals[deals["partner_id"].notna()]
     base = pd.DataFrame({"deal_id": partner_deals["deal_id"], "partner_id": partner_deals["partner_id"],
@@ -312,8 +318,11 @@ def _deal_partners(deals: pd.DataFrame, partner_ids: np.ndarray, seed: int) -> p
     extra = partner_deals[rng.random(len(partner_deals)) < 0.15]
     other = partner_ids[rng.integers(0, len(partner_ids), len(extra))]
     offset = rng.integers(1, 30, len(extra)).astype("timedelta64[D]")
+    last_day = np.minimum(extra["closed_at"].fillna(pd.Timestamp(_to_dates(np.array([end]))[0])).to_numpy(),
+                          _to_dates(np.array([end]))[0])
+    touched = np.minimum(extra["created_at"].to_numpy() + offset, last_day.astype("datetime64[D]"))
     extra_rows = pd.DataFrame({"deal_id": extra["deal_id"].to_numpy(), "partner_id": other, "role": "influenced",
-                               "touched_at": extra["created_at"].to_numpy() + offset})
+                               "touched_at": touched})
     extra_rows = extra_rows[extra_rows["partner_id"].to_numpy() != extra["partner_id"].to_numpy()]
     return pd.concat([base, extra_rows], ignore_index=True).sort_values(["deal_id", "touched_at"], kind="stable")
 
@@ -325,7 +334,9 @@ def _registrations(deals: pd.DataFrame, partners: pd.DataFrame, seed: int, end: 
     submitted = np.maximum(sourced["created_at"].to_numpy() - rng.integers(0, 10, len(sourced)).astype("timedelta64[D]"),
                            joined.to_numpy().astype("datetime64[D]"))
     linked = pd.DataFrame({"partner_id": sourced["partner_id"].to_numpy(), "submitted_at": submitted,
-                           "status": "approved", "decided_at": submitted + rng.integers(0, 5, len(sourced)).astype("timedelta64[D]"),
+                           "status": "approved",
+                           "decided_at": np.minimum(submitted + rng.integers(0, 5, len(sourced)).astype("timedelta64[D]"),
+                                                    sourced["created_at"].to_numpy().astype("datetime64[D]")),
                            "deal_id": sourced["deal_id"].to_numpy()})
     n_other = int(len(sourced) * 0.35)
     who = rng.integers(0, len(partners), n_other)
@@ -641,7 +652,7 @@ def generate_demo_data(partners: int = 300, seed: int = 7, scale: str = "small",
         "partners": partner_frame,
         "deals": deals[["deal_id", "attribution", "partner_id", "stage", "created_at", "closed_at", "amount",
                         "account_id", "deal_type", "registration_id", "segment", "region", "product"]],
-        "deal_partners": _deal_partners(deals, ids, seed),
+        "deal_partners": _deal_partners(deals, ids, seed, last),
         "deal_registrations": registrations,
         "leads": _leads(deals, ids, traits, seed, first, last),
         "customers": customers,

@@ -21,10 +21,11 @@ PARTNER_LABELS = ("sourced", "influenced")
 
 def empty_rows() -> pd.DataFrame:
     """A KPI result with no rows but the right columns."""
-    return _typed(pd.DataFrame({c: [] for c in ROW_COLUMNS}))
+    return typed_rows(pd.DataFrame({c: [] for c in ROW_COLUMNS}))
 
 
-def _typed(rows: pd.DataFrame) -> pd.DataFrame:
+def typed_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """KPI rows in the standard column order and types."""
     rows = rows.reindex(columns=ROW_COLUMNS)
     return rows.astype({
         "period": "int64", "partner_id": "str", "attribution": "str", "value": "float64",
@@ -87,7 +88,7 @@ def summarise(
         pieces.append(out)
     rows = pd.concat(pieces, ignore_index=True) if pieces else empty_rows()
     rows = rows[rows["period"].isin(ctx.periods)]
-    return _typed(rows)
+    return typed_rows(rows)
 
 
 # -- reducers -----------------------------------------------------------------------------
@@ -157,7 +158,7 @@ def divide(numerator: pd.DataFrame, denominator: pd.DataFrame, *, n_from: str = 
     merged["numerator"] = num
     merged["denominator"] = den.fillna(0.0)
     merged["n"] = merged[f"n_{'den' if n_from == 'denominator' else 'num'}"].fillna(0)
-    return _typed(merged[merged["denominator"] > 0])
+    return typed_rows(merged[merged["denominator"] > 0])
 
 
 def growth(rows: pd.DataFrame) -> pd.DataFrame:
@@ -173,7 +174,7 @@ def growth(rows: pd.DataFrame) -> pd.DataFrame:
     merged["numerator"] = merged["value"] - merged["value_prev"]
     merged["denominator"] = merged["value_prev"]
     merged["value"] = merged["numerator"] / merged["denominator"]
-    return _typed(merged)
+    return typed_rows(merged)
 
 
 def span_periods(start_codes: np.ndarray, end_codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,33 @@
+"""Shared fixtures: one small demo dataset, generated, loaded and validated once per session."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from partner_analysis.build import load_and_validate
+from partner_analysis.demo_data import write_demo_data
+from partner_analysis.kpis import compute_kpis
+
+DEMO_PARTNERS = 80
+DEMO_SEED = 11
+
+
+@pytest.fixture(scope="session")
+def demo_raw_dir(tmp_path_factory) -> Path:
+    """A small demo dataset written as CSV, as a user's data/raw would hold it. Read-only by convention."""
+    raw = tmp_path_factory.mktemp("demo_raw")
+    write_demo_data(raw, partners=DEMO_PARTNERS, seed=DEMO_SEED)
+    return raw
+
+
+@pytest.fixture(scope="session")
+def demo_tables(demo_raw_dir):
+    data = load_and_validate(demo_raw_dir)
+    assert data.report.ok, data.report.render()
+    return data.tables
+
+
+@pytest.fixture(scope="session")
+def demo_kpis(demo_tables):
+    return compute_kpis(demo_tables)
