@@ -71,6 +71,12 @@ def _read_csv(path: Path) -> pd.DataFrame:
     except pd.errors.ParserError as exc:
         raise InputError(f"not a table with delimiter {sep!r}: {exc} "
                          "(rows must have as many fields as the header)", file=str(path)) from exc
+    if not isinstance(frame.index, pd.RangeIndex):
+        # pandas silently turns the extra leading fields into an index when the first data row is
+        # longer than the header, shifting every value one column to the right
+        raise InputError(f"not a table with delimiter {sep!r}: the first data row (line 2) has "
+                         f"{frame.index.nlevels + frame.shape[1]} fields, the header {frame.shape[1]} "
+                         "(rows must have as many fields as the header)", file=str(path))
     return frame
 
 
@@ -101,7 +107,9 @@ def read_table_file(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
         raise InputError(f"unsupported file type {suffix!r}; expected one of {', '.join(SUFFIXES)}", file=str(path))
     frame.columns = [str(c).strip() for c in frame.columns]
     dupes = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
-    mangled = [c for c in frame.columns if c.rsplit(".", 1)[0] in frame.columns and c.rsplit(".", 1)[-1].isdigit()]
+    # CSV and Excel readers rename a repeated name `x` to `x.1`: report the name as the file writes it
+    mangled = sorted({c.rsplit(".", 1)[0] for c in frame.columns
+                      if c.rsplit(".", 1)[0] in frame.columns and c.rsplit(".", 1)[-1].isdigit()})
     if dupes or mangled:
         raise InputError(f"duplicate column names: {', '.join(dupes or mangled)}", file=str(path))
     if frame.shape[1] == 1 and len(frame) and any(d in frame.columns[0] for d in _DELIMITERS if d != ","):

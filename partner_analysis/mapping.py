@@ -133,8 +133,8 @@ def load_mapping(path: Path) -> Mapping:
             if lk.get("aggregate", "first") not in _AGGREGATES:
                 raise InputError(f"tables.{name}.lookups.{column}.aggregate must be one of {sorted(_AGGREGATES)}",
                                  file=str(path))
-            lookups[column] = Lookup(**{k: ({str(a): str(b) for a, b in v.items()} if isinstance(v, dict) else v)
-                                        for k, v in lk.items()})
+            lookups[column] = Lookup(**{k: ({str(a): (None if b is None else str(b)) for a, b in v.items()}
+                                            if isinstance(v, dict) else v) for k, v in lk.items()})
         tables[name] = TableMapping(
             file=spec.get("file"), sheet=spec.get("sheet"),
             columns={k: str(v) for k, v in _as_str_map(spec.get("columns"), f"tables.{name}.columns", path).items()},
@@ -165,15 +165,14 @@ def _require_columns(frame: pd.DataFrame, needed: list[str], file: Path, what: s
 
 def _map_values(series: pd.Series, table: dict[str, Any]) -> pd.Series:
     """Map values by the table; a value mapped to null becomes missing; others pass through or take ``_default``."""
-    default = table.get("_default")
     pairs = {k: v for k, v in table.items() if k != "_default"}
     as_text = series.astype("str").where(series.notna())
     listed = as_text.isin(list(pairs)).to_numpy()
     unlisted = series.notna().to_numpy() & ~listed
     out = series.astype(object).copy()
     out[listed] = as_text[listed].map(pairs).to_numpy()
-    if default is not None:
-        out[unlisted] = default
+    if "_default" in table:  # `_default: null` clears every value not listed
+        out[unlisted] = table["_default"]
     return out
 
 
@@ -243,7 +242,7 @@ def apply_mapping(table: str, frame: pd.DataFrame, spec: TableMapping, file: Pat
         found = _lookup(out, column, lookup, raw_dir, file)
         out[column] = out[column].where(out[column].notna(), found) if column in out.columns else found
     for column, value in spec.fill.items():
-        out[column] = out[column].fillna(value) if column in out.columns else value
+        out[column] = out[column].astype(object).fillna(value) if column in out.columns else value
     for column, condition in spec.clear_when.items():
         hit = np.zeros(len(out), bool)
         for other, values in condition.items():

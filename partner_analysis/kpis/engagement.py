@@ -94,10 +94,13 @@ def training_completion_rate(ctx: KpiContext) -> pd.DataFrame:
         unit="ratio", direction="higher", aggregation="ratio", requires=("activities",), partner_grain=False,
         period_basis="partners in the program during the period")
 def certified_partner_share(ctx: KpiContext) -> pd.DataFrame:
-    first = _activities(ctx, "certification_earned").groupby("partner_id", observed=True)["period"].min()
+    # Cumulative: certifications earned before the first period of the grid count too.
+    acts = ctx.table("activities")
+    earned = acts[(acts["activity"] == "certification_earned").to_numpy() & (acts["occurred_at"] <= ctx.as_of).to_numpy()]
+    first = earned.groupby("partner_id", observed=True)["occurred_at"].min()
     grid = ctx.partner_periods()
-    since = grid["partner_id"].map(first)
-    frame = grid.assign(flag=(since <= grid["period"]).fillna(False).astype(float))
+    since = ctx.period_of(grid["partner_id"].map(first))
+    frame = grid.assign(flag=((since >= 0) & (since <= grid["period"].to_numpy())).astype(float))
     return summarise(ctx, frame, ratio_of("flag"), partner_grain=False)
 
 

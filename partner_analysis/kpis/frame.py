@@ -17,6 +17,8 @@ from .registry import PARTNER_ATTRIBUTIONS
 
 ROW_COLUMNS = ["period", "partner_id", "attribution", "value", "numerator", "denominator", "n"]
 PARTNER_LABELS = ("sourced", "influenced")
+#: Row attributions that the ``partner`` view gathers: deals sourced or influenced, customers of the partner channel.
+PARTNER_CHANNEL = (*PARTNER_LABELS, "partner")
 
 
 def empty_rows() -> pd.DataFrame:
@@ -41,7 +43,7 @@ def _views(frame: pd.DataFrame, attributions: tuple[str, ...],
         if label == "all":
             yield False, label, frame
         elif label == "partner":
-            yield False, label, frame[attr.isin(PARTNER_LABELS).to_numpy()]
+            yield False, label, frame[attr.isin(PARTNER_CHANNEL).to_numpy()]
         else:
             yield False, label, frame[(attr == label).to_numpy()]
     if partner_grain:
@@ -63,6 +65,7 @@ def summarise(
     attributions: tuple[str, ...] = ("all",),
     partner_grain: bool = True,
     zero_fill: bool = False,
+    fill_partners: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Apply ``reduce`` to ``frame`` grouped by period (and partner) for every view.
 
@@ -70,7 +73,8 @@ def summarise(
     among value/numerator/denominator/n. With ``zero_fill`` (additive counts and sums) every
     period of the grid, and every period in which a partner was in the program, gets a row,
     zero when nothing happened; otherwise a missing row means an empty population. Rows off the
-    grid are kept.
+    grid are kept. ``fill_partners`` limits the zero rows to those partners (e.g. technology
+    partners for integration counts).
     """
     pieces = []
     for is_partner, label, subset in _views(frame, attributions, partner_grain):
@@ -78,6 +82,8 @@ def summarise(
         out = reduce(subset.groupby(keys, observed=True, sort=False)).reset_index()
         if zero_fill:
             grid = ctx.partner_periods() if is_partner else pd.DataFrame({"period": ctx.periods})
+            if is_partner and fill_partners is not None:
+                grid = grid[grid["partner_id"].isin(fill_partners).to_numpy()]
             # Outer: rows outside the grid (a deal dated before its partner joined) are kept, not lost.
             out = grid.merge(out, on=keys, how="outer")
             out["value"] = out["value"].fillna(0.0)
@@ -107,15 +113,17 @@ def sum_of(column: str) -> Callable:
     return reduce
 
 
-def ratio_of(numerator: str, denominator: str | None = None) -> Callable:
+def ratio_of(numerator: str, denominator: str | None = None, *, n_counts_denominator: bool = False) -> Callable:
     """value = sum(numerator) / sum(denominator) (denominator: 1 per row when None); n = rows.
 
+    With ``n_counts_denominator`` (the denominator column is a 0/1 indicator of the population,
+    as when event rows and population rows are stacked), n = sum(denominator) instead.
     Groups whose denominator sums to zero get a missing value, never 0.
     """
     def reduce(groups) -> pd.DataFrame:
         num = groups[numerator].sum().astype("float64")
         den = groups[denominator].sum().astype("float64") if denominator else groups.size().astype("float64")
-        n = groups.size()
+        n = den.round().astype("int64") if n_counts_denominator else groups.size()
         return pd.DataFrame({"value": (num / den).where(den > 0), "numerator": num, "denominator": den, "n": n})
     return reduce
 
@@ -183,3 +191,20 @@ def span_periods(start_codes: np.ndarray, end_codes: np.ndarray) -> tuple[np.nda
     rows = np.repeat(np.arange(len(span)), span)
     offsets = np.arange(span.sum()) - np.repeat(np.cumsum(span) - span, span)
     return rows, np.repeat(start_codes, span) + offsets
+
+
+def distinct_share(ctx: KpiContext, hits: pd.DataFrame, key: str, population: pd.Series) -> pd.DataFrame:
+    """Share of a period's population (distinct ``key`` values) found in ``hits``.
+
+    ``hits`` has ``period``, ``partner_id`` and ``key``; ``population`` is the population size
+    per period code. Program rows count distinct keys among all hits, partner rows among that
+    partner's hits, both over the whole population (n = population size).
+    """
+    program = hits.groupby("period")[key].nunique().reindex(population.index, fill_value=0)
+    per_partner = hits.dropna(subset=["partner_id"]).groupby(["period", "partner_id"], observed=True)[key].nunique()
+    rows = pd.concat([pd.DataFrame({"period": population.index, "partner_id": pd.NA, "numerator": program.to_numpy()}),
+                      per_partner.rename("numerator").reset_index()], ignore_index=True)
+    rows["denominator"] = rows["period"].map(population).astype(float)
+    rows = rows[rows["period"].isin(ctx.periods).to_numpy() & (rows["denominator"] > 0).to_numpy()]
+    rows = rows.assign(attribution="all", n=rows["denominator"], value=rows["numerator"] / rows["denominator"])
+    return typed_rows(rows)

@@ -62,6 +62,8 @@ class MetricSpec:
         Whether per-partner rows exist.
     period_basis : str
         Which date places a row in a period (e.g. ``closed_at`` of won deals).
+    bounded : bool
+        For ``ratio`` units: whether values lie in [0, 1] (net revenue retention, say, does not).
     """
 
     id: str
@@ -76,6 +78,7 @@ class MetricSpec:
     attributions: tuple[str, ...] = ("all",)
     partner_grain: bool = True
     period_basis: str = ""
+    bounded: bool = True
 
     def __post_init__(self) -> None:
         if self.family not in FAMILIES:
@@ -129,7 +132,7 @@ def catalog() -> pd.DataFrame:
         {"id": m.spec.id, "family": m.spec.family, "label": m.spec.label, "unit": m.spec.unit,
          "direction": m.spec.direction, "aggregation": m.spec.aggregation,
          "requires": ", ".join(m.spec.requires), "attributions": ", ".join(m.spec.attributions),
-         "partner_grain": m.spec.partner_grain, "period_basis": m.spec.period_basis,
+         "partner_grain": m.spec.partner_grain, "period_basis": m.spec.period_basis, "bounded": m.spec.bounded,
          "definition": m.spec.definition, "formula": m.spec.formula}
         for m in REGISTRY.values()
     ]

@@ -5,11 +5,12 @@ pipeline in the period of ``created_at``, ``open_*`` values are snapshots at the
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .context import KpiContext
 from .deals import closed_deals, created_deals, open_deal_snapshots, won_deals
-from .frame import count_rows, divide, growth, mean_of, median_of, ratio_of, sum_of, summarise
+from .frame import count_rows, distinct_share, divide, growth, mean_of, median_of, ratio_of, sum_of, summarise
 from .registry import ALL_ATTRIBUTIONS, metric
 
 FAMILY = "revenue_pipeline"
@@ -140,3 +141,122 @@ def avg_deal_size(ctx: KpiContext) -> pd.DataFrame:
         attributions=ALL_ATTRIBUTIONS, period_basis=WON_BASIS)
 def sales_cycle_days(ctx: KpiContext) -> pd.DataFrame:
     return summarise(ctx, won_deals(ctx), median_of("cycle_days"), attributions=ALL_ATTRIBUTIONS)
+
+
+@metric(id="expansion_revenue", family=FAMILY, label="Expansion revenue",
+        definition="Amount of won deals of deal_type expansion (upsell or cross-sell to an existing customer), "
+                   "counted in the period of closed_at.",
+        formula="sum(amount | won, deal_type = expansion, closed_at in period)",
+        unit="currency", direction="higher", aggregation="sum", requires=("deals",),
+        attributions=ALL_ATTRIBUTIONS, period_basis=WON_BASIS)
+def expansion_revenue(ctx: KpiContext) -> pd.DataFrame:
+    won = won_deals(ctx)
+    expansion = won[(won["deal_type"] == "expansion").to_numpy()]
+    return summarise(ctx, expansion, sum_of("amount"), attributions=ALL_ATTRIBUTIONS, zero_fill=True)
+
+
+# -- deal registrations ------------------------------------------------------------------------
+
+REG_BASIS = "submitted_at of the registration"
+
+
+def _registrations(ctx: KpiContext) -> pd.DataFrame:
+    return ctx.dated("deal_registrations", "submitted_at")
+
+
+@metric(id="deal_registrations", family=FAMILY, label="Deal registrations",
+        definition="Number of deal registrations partners submitted in the period, whatever their status.",
+        formula="count(deal_registrations | submitted_at in period)",
+        unit="count", direction="higher", aggregation="sum", requires=("deal_registrations",), period_basis=REG_BASIS)
+def deal_registrations(ctx: KpiContext) -> pd.DataFrame:
+    return summarise(ctx, _registrations(ctx), count_rows, zero_fill=True)
+
+
+@metric(id="deal_registration_growth", family=FAMILY, label="Deal registration growth",
+        definition="Change of deal_registrations against the previous period, relative to the previous period; "
+                   "missing when the previous period had no registrations.",
+        formula="(deal_registrations[p] - deal_registrations[p-1]) / deal_registrations[p-1]",
+        unit="ratio", direction="higher", aggregation="growth", requires=("deal_registrations",),
+        period_basis=REG_BASIS)
+def deal_registration_growth(ctx: KpiContext) -> pd.DataFrame:
+    return growth(deal_registrations(ctx))
+
+
+#: Statuses that mean a registration was approved: ``expired`` is an approved registration whose
+#: protection lapsed without a won deal.
+APPROVED = ("approved", "expired")
+
+
+@metric(id="registration_approval_rate", family=FAMILY, label="Registration approval rate",
+        definition="Share of the registrations submitted in the period and decided that were approved; approved "
+                   "and expired (approved, then lapsed) count as approved, rejected as not; pending ones are left out.",
+        formula="count(status in {approved, expired}) / count(status in {approved, expired, rejected}) | submitted in period",
+        unit="ratio", direction="higher", aggregation="ratio", requires=("deal_registrations",), period_basis=REG_BASIS)
+def registration_approval_rate(ctx: KpiContext) -> pd.DataFrame:
+    regs = _registrations(ctx)
+    decided = regs[(regs["status"] != "pending").to_numpy()]
+    return summarise(ctx, decided.assign(hit=decided["status"].isin(APPROVED).astype(float)), ratio_of("hit"))
+
+
+@metric(id="registration_win_rate", family=FAMILY, label="Registration win rate",
+        definition="Share of the approved registrations (approved or expired) submitted in the period whose deal "
+                   "was won by the as-of date; the deal is the registration's deal_id or the deal that names the "
+                   "registration in registration_id. A cohort rate: recent cohorts still have open deals.",
+        formula="count(approved | linked deal won by as_of) / count(approved) | submitted in period",
+        unit="ratio", direction="higher", aggregation="ratio", requires=("deal_registrations", "deals"),
+        period_basis=REG_BASIS)
+def registration_win_rate(ctx: KpiContext) -> pd.DataFrame:
+    regs = _registrations(ctx)
+    approved = regs[regs["status"].isin(APPROVED).to_numpy()]
+    deals = ctx.table("deals")
+    won = deals["stage"].eq("won").to_numpy() & (deals["closed_at"] <= ctx.as_of).to_numpy()
+    won_ids = set(deals.loc[won, "deal_id"])
+    won_regs = set(deals.loc[won, "registration_id"].dropna())
+    hit = approved["deal_id"].isin(won_ids).to_numpy() | approved["registration_id"].isin(won_regs).to_numpy()
+    return summarise(ctx, approved.assign(hit=hit.astype(float)), ratio_of("hit"))
+
+
+# -- reach ---------------------------------------------------------------------------------------
+
+def _trailing_sum(ctx: KpiContext, rows: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Per partner, the sum of ``column`` over the twelve months ending with each period."""
+    window = 4 if ctx.freq == "quarter" else 12
+    periods = ctx.periods
+    grid = rows.pivot_table(index="partner_id", columns="period", values=column, aggfunc="sum", fill_value=0.0)
+    grid = grid.reindex(columns=periods, fill_value=0.0)
+    cumulative = np.cumsum(grid.to_numpy(), axis=1)
+    shifted = np.zeros_like(cumulative)
+    shifted[:, window:] = cumulative[:, :-window]
+    trailing = pd.DataFrame(cumulative - shifted, index=grid.index, columns=pd.Index(periods, name="period"))
+    return trailing.stack().rename(column).reset_index()
+
+
+@metric(id="partner_share_of_wallet", family=FAMILY, label="Partner share of wallet",
+        definition="Our won revenue through the partner (sourced + influenced) over the twelve months ending with "
+                   "the period, divided by the partner's own annual_revenue; partners without annual_revenue are "
+                   "left out. Program row: the same sums over partners in the program with annual_revenue.",
+        formula="sum(amount | won, partner's deals, closed in the 12 months to period end) / annual_revenue",
+        unit="ratio", direction="higher", aggregation="ratio", requires=("deals",),
+        period_basis="trailing twelve months of closed_at of won deals", bounded=False)
+def partner_share_of_wallet(ctx: KpiContext) -> pd.DataFrame:
+    partners = ctx.table("partners")
+    wallet = partners.loc[(partners["annual_revenue"] > 0).to_numpy(), ["partner_id", "annual_revenue"]]
+    won = won_deals(ctx)
+    ours = won[won["partner_id"].notna().to_numpy()][["partner_id", "period", "amount"]]
+    trailing = _trailing_sum(ctx, ours, "amount") if len(ours) else ours.iloc[:0]
+    frame = ctx.partner_periods().merge(wallet, on="partner_id").merge(trailing, on=["partner_id", "period"], how="left")
+    frame = frame.fillna({"amount": 0.0}).assign(attribution="all")
+    return summarise(ctx, frame, ratio_of("amount", "annual_revenue"))
+
+
+@metric(id="partner_penetration", family=FAMILY, label="Partner penetration",
+        definition="Share of the customer accounts with a won deal closed in the period for which a partner "
+                   "sourced or influenced at least one of those deals (a deal without account_id is its own "
+                   "account); per partner, the accounts of that partner's won deals over all accounts won.",
+        formula="count distinct(account | won, partner deal, closed in period) / count distinct(account | won, closed in period)",
+        unit="ratio", direction="higher", aggregation="ratio", requires=("deals",), period_basis=WON_BASIS)
+def partner_penetration(ctx: KpiContext) -> pd.DataFrame:
+    won = won_deals(ctx)
+    accounts = won.assign(account=won["account_id"].fillna(won["deal_id"]))
+    return distinct_share(ctx, accounts[accounts["partner_id"].notna().to_numpy()], "account",
+                          accounts.groupby("period")["account"].nunique())
