@@ -16,7 +16,8 @@ from . import __version__  # noqa: F401
 from .atomic import MANIFEST, staged_output
 from .config import Config
 from .errors import InputError, ValidationError
-from .kpis import compute_kpis
+from .kpis import KpiContext, compute_kpis
+from .kpis.attribution import credited_revenue
 from .kpis.context import latest_date
 from .loading import load_raw
 from .mapping import load_mapping
@@ -25,6 +26,11 @@ from .subscriptions import subscriptions_to_revenue
 from .validation import ValidatedData, validate_tables, write_rejected
 
 FREQUENCIES = ("quarter", "month")
+
+
+def attribution_store_file(freq: str) -> str:
+    """File name of the credited-revenue table (one column per attribution model) for a period grain."""
+    return f"attribution_{freq}.parquet"
 
 
 def kpi_store_file(freq: str) -> str:
@@ -103,6 +109,9 @@ def build(raw_dir: Path, processed_dir: Path, mapping: Path | None = None, lenie
             result.rows.to_parquet(staging / kpi_store_file(freq), index=False)
             files.append(kpi_store_file(freq))
             kpi_rows[freq], unavailable, as_of = len(result.rows), result.unavailable, result.as_of
+            credited = credited_revenue(KpiContext(data.tables, config, freq, as_of))
+            credited.to_parquet(staging / attribution_store_file(freq), index=False)
+            files.append(attribution_store_file(freq))
         manifest = {
             "version": __version__,
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

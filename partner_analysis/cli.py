@@ -118,6 +118,32 @@ def kpis(
 
 
 @app.command()
+def attribution(
+    processed: ProcessedOpt = PROCESSED_DIR,
+    period: Annotated[Period, typer.Option("--period", help="Period grain.")] = Period.quarter,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write all periods to this .csv instead.")] = None,
+    top: Annotated[int, typer.Option("--top", help="Partners shown for the latest period.")] = 15,
+) -> None:
+    """Credited partner revenue under each attribution model, side by side (multi-touch)."""
+    from .atomic import write_text_atomic
+    from .store import KpiStore
+
+    try:
+        table = KpiStore(processed).attribution(period.value)
+    except InputError as exc:
+        _fail(exc)
+    if out is not None:
+        write_text_atomic(out, table.to_csv(index=False))
+        typer.echo(f"wrote {len(table):,} rows to {out}")
+        return
+    latest = table[table["period"] == table["period"].max()]
+    shown = latest[latest["partner_id"].notna()].sort_values("even_split", ascending=False).head(top)
+    typer.echo(f"Credited won partner revenue, {latest['period'].iloc[0]} (top {len(shown)} by even split)")
+    typer.echo(shown.drop(columns="period").to_string(index=False, float_format=lambda v: f"{v:,.0f}"))
+    typer.echo("program total: " + f"{latest.loc[latest['partner_id'].isna(), 'even_split'].sum():,.0f}")
+
+
+@app.command()
 def metrics(fmt: Annotated[CatalogFormat, typer.Option("--format", help="Output format.")] = CatalogFormat.table) -> None:
     """List the metric catalog."""
     from .glossary import glossary_markdown

@@ -54,6 +54,14 @@ class KpiStore:
             self._kpis[freq] = pd.read_parquet(path)
         return self._kpis[freq]
 
+    def attribution(self, freq: str = "quarter") -> pd.DataFrame:
+        """Credited won partner revenue per period and partner, one column per attribution model."""
+        from .build import attribution_store_file
+        path = self.processed_dir / attribution_store_file(freq)
+        if not path.exists():
+            raise InputError(f"no {freq} attribution table in this build", file=str(self.processed_dir))
+        return pd.read_parquet(path)
+
     def kpi(self, metric: str, partner: str | None = None, periods: tuple[str, str] | None = None,
             attribution: str | None = "all", freq: str = "quarter", program: bool | None = None) -> pd.DataFrame:
         """Rows of one metric, filtered.

@@ -102,16 +102,15 @@ def expansion_mrr(ctx: KpiContext) -> pd.DataFrame:
 @metric(id="customer_lifetime_value", family=FAMILY, label="Customer lifetime value",
         definition="Average monthly revenue per customer divided by the monthly churn rate, both measured in the "
                    "period: ARPA = MRR earned / customer-months and churn = churned customers / customer-months, so "
-                   "CLV = MRR earned in the period / customers churned in it (revenue, not margin); missing when "
-                   "no customer churned.",
+                   "CLV = MRR earned in the period / customers churned in it (churned_at in the period, also those "
+                   "acquired in it; revenue, not margin); missing when no customer churned.",
         formula="(sum MRR / customer-months) / (churned / customer-months) = sum(MRR of months in period) / count(churned in period)",
         unit="currency", direction="higher", aggregation="ratio", requires=("customers", "revenue"),
         attributions=CHANNELS, period_basis="months of the period; churned_at in the period")
 def customer_lifetime_value(ctx: KpiContext) -> pd.DataFrame:
     mrr = monthly_mrr(ctx)
     earned = mrr.assign(period=period_of_month(ctx, mrr["month_code"]), churned=0.0)
-    churned = customers_at_start(ctx)
-    churned = churned[churned["churned"] > 0][["account_id", "period", "churned"]].assign(mrr=0.0)
+    churned = ctx.dated("customers", "churned_at")[["account_id", "period"]].assign(churned=1.0, mrr=0.0)
     frame = with_customer(ctx, pd.concat([earned[["account_id", "period", "mrr", "churned"]], churned], ignore_index=True))
     return summarise(ctx, frame, ratio_of("mrr", "churned", n_counts_denominator=True), attributions=CHANNELS)
 

@@ -99,7 +99,7 @@ def certified_partner_share(ctx: KpiContext) -> pd.DataFrame:
     earned = acts[(acts["activity"] == "certification_earned").to_numpy() & (acts["occurred_at"] <= ctx.as_of).to_numpy()]
     first = earned.groupby("partner_id", observed=True)["occurred_at"].min()
     grid = ctx.partner_periods()
-    since = ctx.period_of(grid["partner_id"].map(first))
+    since = ctx.period_of(first.reindex(grid["partner_id"].to_numpy()))
     frame = grid.assign(flag=((since >= 0) & (since <= grid["period"].to_numpy())).astype(float))
     return summarise(ctx, frame, ratio_of("flag"), partner_grain=False)
 
