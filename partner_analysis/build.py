@@ -109,9 +109,10 @@ def build(raw_dir: Path, processed_dir: Path, mapping: Path | None = None, lenie
             result.rows.to_parquet(staging / kpi_store_file(freq), index=False)
             files.append(kpi_store_file(freq))
             kpi_rows[freq], unavailable, as_of = len(result.rows), result.unavailable, result.as_of
-            credited = credited_revenue(KpiContext(data.tables, config, freq, as_of))
-            credited.to_parquet(staging / attribution_store_file(freq), index=False)
-            files.append(attribution_store_file(freq))
+            if "deals" in data.tables:
+                credited = credited_revenue(KpiContext(data.tables, config, freq, as_of))
+                credited.to_parquet(staging / attribution_store_file(freq), index=False)
+                files.append(attribution_store_file(freq))
         manifest = {
             "version": __version__,
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

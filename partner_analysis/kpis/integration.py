@@ -24,6 +24,8 @@ def _events(ctx: KpiContext, *kinds: str) -> pd.DataFrame:
 
 
 def _technology_partners(ctx: KpiContext) -> pd.Series:
+    if not ctx.has("partners"):
+        return pd.Series([], dtype="str")
     partners = ctx.table("partners")
     return partners.loc[(partners["partner_type"] == "technology").to_numpy(), "partner_id"]
 

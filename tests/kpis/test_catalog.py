@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -90,3 +91,22 @@ def test_missing_tables_make_metrics_unavailable_not_zero(demo_tables):
     assert all("not in the data" in why for why in result.unavailable.values())
     assert set(result.rows["metric"].unique()) == set(REGISTRY) - needs_more
     assert pd.Series(result.rows["metric"].unique()).isin(needs_more).sum() == 0
+
+
+def test_catalog_computes_without_partners_and_deals(demo_tables, demo_kpis):
+    """A customer-only export (as RavenStack's) computes what it can, with the same values."""
+    customer_only = {name: demo_tables[name] for name in ("customers", "revenue", "tickets", "surveys",
+                                                           "integration_events")}
+    result = compute_kpis(customer_only)
+    needs_more = {m for m in REGISTRY if set(REGISTRY[m].spec.requires) - set(customer_only)}
+    assert set(result.unavailable) == needs_more
+    assert {"net_revenue_retention", "churn_rate", "integration_adoption_rate"} <= set(result.rows["metric"])
+
+    def program(rows):
+        sel = (rows["metric"] == "churn_rate") & rows["partner_id"].isna() & (rows["attribution"] == "all")
+        return rows[sel].set_index("period")["value"]
+
+    alone, full = program(result.rows), program(demo_kpis.rows)
+    common = alone.index.intersection(full.index)
+    assert len(common) >= 8
+    assert np.allclose(alone[common], full[common])
