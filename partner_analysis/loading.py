@@ -86,8 +86,9 @@ def read_table_file(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
     Raises
     ------
     InputError
-        Empty file, binary data, not UTF-8, rows with the wrong number of fields, duplicate
-        column names, or an unsupported suffix.
+        Empty file, binary data, not UTF-8, rows with more fields than the header, duplicate
+        column names, or an unsupported suffix. (A row with fewer fields reads its missing
+        trailing fields as empty; blank lines are skipped, and rows are numbered as data rows.)
     """
     path = Path(path)
     suffix = path.suffix.lower()

@@ -21,6 +21,7 @@ Order of steps: columns, values, constants, dates, lookups, fill, clear_when.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,19 @@ _TABLE_KEYS = {"file", "sheet", "columns", "values", "constants", "dates", "look
 _LOOKUP_KEYS = {"file", "by", "key", "value", "match", "values", "aggregate"}
 _AGGREGATES = {"first", "last", "min", "max"}
 _TOP_KEYS = {"tables", "required_tables"}
+
+
+class _Yaml12Loader(yaml.SafeLoader):
+    """YAML with the 1.2 booleans only: ``Yes``, ``No``, ``On``, ``Off`` stay text, so that a value
+    map like ``{Yes: won}`` matches the text ``Yes`` in an export."""
+
+
+_Yaml12Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Yaml12Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
 class MappingError(InputError):
@@ -111,7 +125,7 @@ def load_mapping(path: Path) -> Mapping:
     """
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Yaml12Loader) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputError(f"not a valid YAML mapping: {exc}", file=str(path)) from exc
     if not isinstance(data, dict):
