@@ -58,8 +58,9 @@ PLANTED_EFFECTS: dict = {
         "productive_share": 0.70,
         "median_days_to_first_deal": 120,
         "expected_activated_within_180_days": round(0.70 * (1 - 0.5 ** (180 / 120)), 4),
-        "how": "70% of partners are productive; a productive partner's first sourced deal comes "
-               "exponential(median 120 days) after joined_at; unproductive partners never bring a deal",
+        "how": "70% of partners are productive; a productive partner's first sourced deal is created "
+               "exponential(median 120 days) after joined_at, more follow at its own rate; unproductive "
+               "partners never bring a deal (activation by an approved registration a few days earlier is possible)",
     },
     "segment_mix": {
         "sourced": {"smb": 0.65, "mid_market": 0.25, "enterprise": 0.10},
@@ -238,6 +239,11 @@ def _deal_cells(prog: dict, traits: dict, pq: dict) -> tuple[np.ndarray, np.ndar
         start = np.maximum(prog["q_start"][q], np.maximum(traits["joined"][p], traits["first_deal"][p]))
         created = start + rng.random(len(cell)) * (np.minimum(prog["q_end"][q], traits["left"][p]) - start)
         out.append((p, np.full(len(cell), code), np.floor(created)))
+    # The planted activation: every productive partner's first sourced deal on its first-deal day.
+    first = traits["first_deal"]
+    starts = (traits["weight"] > 0) & (first >= prog["q_start"][0]) & (first < np.minimum(traits["left"], prog["end"] + 1))
+    p = np.flatnonzero(starts)
+    out.append((p, np.zeros(len(p), dtype=np.int64), np.floor(first[p])))
     return tuple(np.concatenate(parts) for parts in zip(*out))
 
 

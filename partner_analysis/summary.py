@@ -18,6 +18,10 @@ HEADLINES = (
 )
 
 
+#: Metrics by join cohort whose latest periods are not reported until the cohort has matured.
+COHORT_METRICS = ("activation_rate",)
+
+
 def format_value(value: float, unit: str, currency: str = "USD") -> str:
     """A KPI value as a reader expects it: money with thousands separators, ratios as percent."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -46,9 +50,16 @@ def headline_table(kpis: pd.DataFrame, period: str, currency: str = "USD") -> pd
         sel = program[(program["metric"] == metric_id) & (program["attribution"] == attribution)]
         values = sel.set_index("period")["value"]
         label = spec.label + ("" if attribution == "all" else f" ({attribution})")
+        now, before = values.get(period, float("nan")), values.get(previous, float("nan"))
+        if metric_id in COHORT_METRICS:
+            # Recent join cohorts are not reported yet: show the two latest that are.
+            ready = values.dropna().sort_index()
+            ready = ready[ready.index <= period]
+            now, before = (ready.iloc[-1] if len(ready) else float("nan")), (ready.iloc[-2] if len(ready) > 1 else float("nan"))
+            label += f" (cohorts {', '.join(reversed(ready.index[-2:]))})" if len(ready) else ""
         rows.append({
             "metric": label,
-            period: format_value(values.get(period, float("nan")), spec.unit, currency),
-            previous or "previous": format_value(values.get(previous, float("nan")), spec.unit, currency),
+            period: format_value(now, spec.unit, currency),
+            previous or "previous": format_value(before, spec.unit, currency),
         })
     return pd.DataFrame(rows)

@@ -182,9 +182,9 @@ def _cohort_frame(ctx: KpiContext) -> pd.DataFrame:
 @metric(id="activation_rate", family=FAMILY, label="Activation rate",
         definition="Share of the partners who joined in the period (join cohort) that reached a first sourced deal "
                    "(created_at) or an approved deal registration (submitted_at) within the activation window "
-                   "(config activation_window_days, default 180) after joined_at; partners whose window has not "
-                   "fully elapsed by the as-of date are left out of the cohort.",
-        formula="count(activated within window | joined in period, window elapsed) / count(joined in period, window elapsed)",
+                   "(config activation_window_days, default 180) after joined_at; a cohort is reported only once "
+                   "the window of its last possible joiner has elapsed by the as-of date (no partial cohorts).",
+        formula="count(activated within window | joined in period) / count(joined in period) | period end + window <= as_of",
         unit="ratio", direction="higher", aggregation="ratio", requires=("deals",), partner_grain=False,
         period_basis="joined_at (join cohort)")
 def activation_rate(ctx: KpiContext) -> pd.DataFrame:
@@ -197,7 +197,10 @@ def activation_rate(ctx: KpiContext) -> pd.DataFrame:
         firsts.append(approved.groupby("partner_id", observed=True)["submitted_at"].min())
     first = pd.concat(firsts).groupby(level=0).min()
     reached = _per_partner(cohort, first)
-    matured = (cohort["joined_at"] + window <= ctx.as_of).to_numpy()
+    # A cohort is reported once its last possible joiner's window has elapsed: a partial cohort
+    # (only its early joiners) would bias the rate.
+    last_join = cohort["period"].map(ctx.period_ends()) - pd.Timedelta(days=1)
+    matured = (last_join + window <= ctx.as_of).to_numpy()
     activated = (reached <= cohort["joined_at"] + window).fillna(False).to_numpy()
     frame = cohort[matured].assign(activated=activated[matured].astype(float))
     return summarise(ctx, frame, ratio_of("activated"), partner_grain=False)

@@ -279,12 +279,13 @@ def cohorts():
     """Join cohorts, as of 2024-12-31 with the default 180-day activation window.
 
     2024Q1: a1 (first sourced deal on day 180), a2 (day 181), a3 (approved registration),
-    a4 (only an influenced deal and a rejected registration). 2024Q3: a5 joined 2024-08-01,
-    whose window ends 2025-01-28, after the as-of date. a0 joined before the grid.
+    a4 (only an influenced deal and a rejected registration). 2024Q3: a6 joined 2024-07-01 (its own
+    window ends 2024-12-28) and a5 joined 2024-08-01, whose window ends 2025-01-28, after the as-of
+    date, as does that of a partner who could still join on 2024-09-30. a0 joined before the grid.
     """
     tables = validated(
         partners=partners({"a0": "2023-05-01", "a1": "2024-01-10", "a2": "2024-01-20", "a3": "2024-02-01",
-                           "a4": "2024-03-01", "a5": "2024-08-01"}),
+                           "a4": "2024-03-01", "a5": "2024-08-01", "a6": "2024-07-01"}),
         deals=deals(("x0", "direct", None, "2024-01-05"),
                     ("x1", "sourced", "a1", "2024-07-08"), ("x1b", "sourced", "a1", "2024-10-01"),
                     ("x2", "sourced", "a2", "2024-07-19"), ("x4", "influenced", "a4", "2024-03-10"),
@@ -299,7 +300,7 @@ def test_activation_rate(cohorts):
     rows = rows_of("activation_rate", cohorts)
     q1 = row_of(rows, "2024Q1")  # activated a1 (day 180 is within the window), a3 of a1..a4
     assert (q1["value"], q1["numerator"], q1["denominator"], q1["n"]) == (approx(0.5), 2, 4, 4)
-    assert has_no_row(rows, "2024Q3")  # a5's window has not elapsed: left out, so the cohort is empty
+    assert has_no_row(rows, "2024Q3")  # the cohort's window has not elapsed for all (a5): no partial rate
     assert rows["partner_id"].isna().all()
 
 
