@@ -63,13 +63,26 @@ def _as_text(s: pd.Series) -> pd.Series:
     return out.mask(out == "")
 
 
+def _normalised_category(col: Column, raw: pd.Series) -> pd.Series:
+    """Enumerated values matched without regard to case, blanks and dashes (``Closed Won`` is
+    ``closed_won``), as a categorical of the values found (normalised once per distinct value)."""
+    codes, uniques = pd.factorize(_as_text(raw))
+    names = pd.Series(uniques, dtype="str").str.lower().str.replace(r"[\s\-]+", "_", regex=True)
+    categories = pd.unique(pd.concat([names, pd.Series([col.default] if col.default else [], dtype="str")]))
+    # Codes into the de-duplicated categories (two raw spellings can normalise to one value).
+    lookup = pd.Index(categories).get_indexer(names)
+    found = codes >= 0
+    mapped = np.full(len(codes), -1, dtype=np.int64)
+    mapped[found] = lookup[codes[found]]
+    return pd.Series(pd.Categorical.from_codes(mapped, categories=categories), index=raw.index)
+
+
 def _parse(col: Column, raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Parse one column to its kind; returns the parsed values and the mask of unparseable cells."""
-    if col.kind in ("id", "text", "category"):
-        out = _as_text(raw)
-        if col.kind == "category":
-            out = out.str.lower().str.replace(r"[\s\-]+", "_", regex=True)
-        return out, np.zeros(len(raw), bool)
+    if col.kind in ("id", "text"):
+        return _as_text(raw), np.zeros(len(raw), bool)
+    if col.kind == "category":
+        return _normalised_category(col, raw), np.zeros(len(raw), bool)
     present = raw.notna().to_numpy()
     if raw.dtype == object or pd.api.types.is_string_dtype(raw):
         text = _as_text(raw)
@@ -177,7 +190,8 @@ def _validate_table(table: Table, file: str, raw: pd.DataFrame,
         parent = parents.get(fk.table)
         if parent is None:
             continue
-        mask = (df[fk.column].notna() & ~df[fk.column].isin(parent[fk.ref_column])).to_numpy()
+        known = pd.Index(parent[fk.ref_column].dropna().unique()).get_indexer(df[fk.column]) >= 0
+        mask = df[fk.column].notna().to_numpy() & ~known
         if mask.any():
             findings.append(_issue(table, file, fk.column, f"a {fk.ref_column} that exists in {fk.table}",
                                    mask, raw[fk.column]))
@@ -188,7 +202,7 @@ def _to_final_dtypes(table: Table, df: pd.DataFrame) -> pd.DataFrame:
     """Enumerated columns become categoricals with the contract's fixed categories."""
     for c in table.columns:
         if c.kind == "category":
-            df[c.name] = pd.Categorical(df[c.name], categories=list(c.allowed))
+            df[c.name] = df[c.name].astype("category").cat.set_categories(list(c.allowed))
     return df
 
 

@@ -101,10 +101,14 @@ def with_customer(ctx: KpiContext, frame: pd.DataFrame) -> pd.DataFrame:
     count in the ``all`` view only.
     """
     customers = ctx.table("customers")
-    lookup = pd.DataFrame({"account_id": customers["account_id"], "customer_partner": customers["partner_id"],
-                           "attribution": channel_attribution(customers)})
+    index = ctx.cached("customer_index", lambda: pd.Index(customers["account_id"]))
+    position = index.get_indexer(frame["account_id"])
+    found = position >= 0
+    partner = customers["partner_id"].to_numpy(dtype=object)
+    channel = channel_attribution(customers).to_numpy(dtype=object)
     out = frame.drop(columns=[c for c in ("partner_id", "attribution") if c in frame.columns])
-    out = out.merge(lookup, on="account_id", how="left").rename(columns={"customer_partner": "partner_id"})
+    out["partner_id"] = np.where(found, partner[np.where(found, position, 0)], None) if len(partner) else None
+    out["attribution"] = np.where(found, channel[np.where(found, position, 0)], None) if len(channel) else None
     return out
 
 

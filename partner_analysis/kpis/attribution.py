@@ -18,7 +18,7 @@ import pandas as pd
 
 from .context import KpiContext
 from .deals import won_deals
-from .frame import sum_of, summarise
+from .frame import member_of, sum_of, summarise
 
 MODELS = ("sourced_only", "first_touch", "last_touch", "even_split")
 UNATTRIBUTED = "(unattributed)"
@@ -26,7 +26,11 @@ UNATTRIBUTED = "(unattributed)"
 
 def deal_touches(ctx: KpiContext) -> pd.DataFrame:
     """One row per (won partner deal, partner): ``deal_id``, ``partner_id``, ``sourced`` (bool),
-    ``touched_at``, with the deal's ``amount`` and ``period`` (of closed_at)."""
+    ``touched_at``, with the deal's ``amount`` and ``period`` (of closed_at); computed once per context."""
+    return ctx.cached("deal_touches", lambda: _deal_touches(ctx))
+
+
+def _deal_touches(ctx: KpiContext) -> pd.DataFrame:
     won = won_deals(ctx)
     won = won[won["attribution"].isin(["sourced", "influenced"]).to_numpy()]
     deals = won[["deal_id", "amount", "period"]]
@@ -35,7 +39,7 @@ def deal_touches(ctx: KpiContext) -> pd.DataFrame:
     pieces = [own]
     if ctx.has("deal_partners"):
         extra = ctx.table("deal_partners")[["deal_id", "partner_id", "role", "touched_at"]]
-        pieces.append(extra[extra["deal_id"].isin(deals["deal_id"]).to_numpy()])
+        pieces.append(extra[member_of(extra["deal_id"], deals["deal_id"])])
     touches = pd.concat(pieces, ignore_index=True)
     touches = touches.assign(sourced=(touches["role"] == "sourced").to_numpy())
     touches = touches.groupby(["deal_id", "partner_id"], observed=True, as_index=False).agg(
@@ -60,7 +64,7 @@ def credit(ctx: KpiContext, model: str) -> pd.DataFrame:
         share = 1.0 / sourced.groupby("deal_id")["partner_id"].transform("size")
         credited = sourced.assign(credit=sourced["amount"] * share)
         orphans = touches.drop_duplicates("deal_id")
-        orphans = orphans[~orphans["deal_id"].isin(sourced["deal_id"]).to_numpy()]
+        orphans = orphans[~member_of(orphans["deal_id"], sourced["deal_id"])]
         credited = pd.concat([credited, orphans.assign(partner_id=UNATTRIBUTED, credit=orphans["amount"])],
                              ignore_index=True)
     else:

@@ -83,7 +83,7 @@ def summarise(
         if zero_fill:
             grid = ctx.partner_periods() if is_partner else pd.DataFrame({"period": ctx.periods})
             if is_partner and fill_partners is not None:
-                grid = grid[grid["partner_id"].isin(fill_partners).to_numpy()]
+                grid = grid[member_of(grid["partner_id"], fill_partners)]
             # Outer: rows outside the grid (a deal dated before its partner joined) are kept, not lost.
             out = grid.merge(out, on=keys, how="outer")
             out["value"] = out["value"].fillna(0.0)
@@ -95,6 +95,12 @@ def summarise(
     rows = pd.concat(pieces, ignore_index=True) if pieces else empty_rows()
     rows = rows[rows["period"].isin(ctx.periods)]
     return typed_rows(rows)
+
+
+def member_of(values: pd.Series, pool) -> np.ndarray:
+    """Whether each value occurs in ``pool``, by hashing (``Series.isin`` with a large pool of
+    Arrow strings converts the pool value by value)."""
+    return pd.Index(pd.unique(np.asarray(pool, dtype=object))).get_indexer(values.to_numpy(dtype=object)) >= 0
 
 
 # -- reducers -----------------------------------------------------------------------------

@@ -35,6 +35,16 @@ def _integration_partners(ctx: KpiContext) -> pd.Series:
     return pd.concat([_technology_partners(ctx), ctx.table("integration_events")["partner_id"]]).drop_duplicates()
 
 
+def _per_account(ctx: KpiContext, frame: pd.DataFrame, reduce, **options) -> pd.DataFrame:
+    """Rows per (account, partner, period) summarised so that program rows count each account once,
+    however many partners' integrations it has, and partner rows count the partner's accounts."""
+    program = frame.drop_duplicates(["account_id", "period"]).assign(partner_id=pd.NA)
+    fill_partners = options.pop("fill_partners", None)
+    rows = summarise(ctx, program, reduce, partner_grain=False, **options)
+    partner_rows = summarise(ctx, frame, reduce, fill_partners=fill_partners, **options)
+    return pd.concat([rows, partner_rows[partner_rows["partner_id"].notna()]], ignore_index=True)
+
+
 def installed_at(ctx: KpiContext, moment: str) -> pd.DataFrame:
     """(account_id, partner_id, period) where the integration was installed at each period's
     ``moment`` (``start``: its first day; ``end``: its exclusive end, the day after as-of for the last)."""
@@ -73,12 +83,8 @@ def integration_installs(ctx: KpiContext) -> pd.DataFrame:
         unit="count", direction="higher", aggregation="snapshot", requires=("integration_events",),
         period_basis="occurred_at")
 def integration_active_accounts(ctx: KpiContext) -> pd.DataFrame:
-    use = _events(ctx, "used", *RUNS)
-    program = use[["period", "account_id"]].drop_duplicates().assign(partner_id=pd.NA)
-    per_partner = use[["period", "account_id", "partner_id"]].drop_duplicates()
-    rows = summarise(ctx, program, count_rows, zero_fill=True, partner_grain=False)
-    partner_rows = summarise(ctx, per_partner, count_rows, zero_fill=True, fill_partners=_integration_partners(ctx))
-    return pd.concat([rows, partner_rows[partner_rows["partner_id"].notna()]], ignore_index=True)
+    use = _events(ctx, "used", *RUNS)[["period", "account_id", "partner_id"]].drop_duplicates()
+    return _per_account(ctx, use, count_rows, zero_fill=True, fill_partners=_integration_partners(ctx))
 
 
 @metric(id="integration_adoption_rate", family=FAMILY, label="Integration adoption rate",
@@ -144,10 +150,7 @@ def _churn_cohort(ctx: KpiContext) -> pd.DataFrame:
 def integrated_churn_rate(ctx: KpiContext) -> pd.DataFrame:
     cohort = _churn_cohort(ctx)
     integrated = cohort[cohort["partner_id"].notna().to_numpy()]
-    program = integrated.drop_duplicates(["account_id", "period"]).assign(partner_id=pd.NA)
-    rows = summarise(ctx, program, ratio_of("churned"), partner_grain=False)
-    partner_rows = summarise(ctx, integrated, ratio_of("churned"))
-    return pd.concat([rows, partner_rows[partner_rows["partner_id"].notna()]], ignore_index=True)
+    return _per_account(ctx, integrated, ratio_of("churned"))
 
 
 @metric(id="non_integrated_churn_rate", family=FAMILY, label="Churn rate of non-integrated customers",
@@ -204,7 +207,4 @@ def integration_downtime_hours(ctx: KpiContext) -> pd.DataFrame:
 def integration_upsell_rate(ctx: KpiContext) -> pd.DataFrame:
     bridge = mrr_bridge(ctx).merge(installed_at(ctx, "start"), on=["account_id", "period"])
     bridge = bridge.assign(grew=(bridge["end_mrr"] > bridge["start_mrr"]).astype(float))
-    program = bridge.drop_duplicates(["account_id", "period"]).assign(partner_id=pd.NA)
-    rows = summarise(ctx, program, ratio_of("grew"), partner_grain=False)
-    partner_rows = summarise(ctx, bridge, ratio_of("grew"))
-    return pd.concat([rows, partner_rows[partner_rows["partner_id"].notna()]], ignore_index=True)
+    return _per_account(ctx, bridge, ratio_of("grew"))

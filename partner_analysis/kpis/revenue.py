@@ -10,7 +10,7 @@ import pandas as pd
 
 from .context import KpiContext
 from .deals import closed_deals, created_deals, open_deal_snapshots, won_deals
-from .frame import count_rows, distinct_share, divide, growth, mean_of, median_of, ratio_of, sum_of, summarise
+from .frame import count_rows, distinct_share, divide, growth, mean_of, median_of, member_of, ratio_of, sum_of, summarise
 from .registry import ALL_ATTRIBUTIONS, metric
 
 FAMILY = "revenue_pipeline"
@@ -210,9 +210,8 @@ def registration_win_rate(ctx: KpiContext) -> pd.DataFrame:
     approved = regs[regs["status"].isin(APPROVED).to_numpy()]
     deals = ctx.table("deals")
     won = deals["stage"].eq("won").to_numpy() & (deals["closed_at"] <= ctx.as_of).to_numpy()
-    won_ids = set(deals.loc[won, "deal_id"])
-    won_regs = set(deals.loc[won, "registration_id"].dropna())
-    hit = approved["deal_id"].isin(won_ids).to_numpy() | approved["registration_id"].isin(won_regs).to_numpy()
+    hit = member_of(approved["deal_id"], deals.loc[won, "deal_id"]) | \
+        member_of(approved["registration_id"], deals.loc[won, "registration_id"].dropna())
     return summarise(ctx, approved.assign(hit=hit.astype(float)), ratio_of("hit"))
 
 
