@@ -55,21 +55,32 @@ def last_month(ctx: KpiContext, periods: np.ndarray) -> np.ndarray:
 
 
 def _customer_spans(ctx: KpiContext, *, start_offset: int, through_churn: bool) -> pd.DataFrame:
-    """Customer x period rows from the acquisition period (+ ``start_offset``) up to the churn period
+    """Customer x period rows (``acct`` = the customer's row position) from the acquisition period (+ ``start_offset``) up to the churn period
     (included when ``through_churn``) or the last grid period; ``churned`` flags the churn period."""
     customers = ctx.table("customers")
-    customers = customers[(customers["acquired_at"] <= ctx.as_of).to_numpy()]
+    acquired = (customers["acquired_at"] <= ctx.as_of).to_numpy()
+    positions = np.flatnonzero(acquired)
+    customers = customers[acquired]
     churn_code = ctx.period_of(customers["churned_at"].where(customers["churned_at"] <= ctx.as_of))
     start = np.maximum(ctx.period_of(customers["acquired_at"]) + start_offset, ctx.periods[0])
     end = np.where(churn_code >= 0, churn_code + int(through_churn), ctx.periods[-1] + 1)
     rows, codes = span_periods(start, np.minimum(end, ctx.periods[-1] + 1))
     return pd.DataFrame({
+        "acct": positions[rows],
         "account_id": customers["account_id"].to_numpy()[rows],
-        "partner_id": customers["partner_id"].to_numpy()[rows],
-        "attribution": channel_attribution(customers).to_numpy()[rows],
+        "partner_id": _repeat_labels(customers["partner_id"], rows),
+        "attribution": _repeat_labels(channel_attribution(customers), rows),
         "period": codes,
         "churned": (churn_code[rows] == codes).astype(float),
     })
+
+
+def _repeat_labels(labels: pd.Series, rows: np.ndarray) -> pd.Categorical:
+    """``labels`` taken at ``rows`` (-1: missing), as a categorical: customer frames are long, and
+    taking integer codes is much cheaper than copying strings."""
+    codes, uniques = pd.factorize(labels)
+    taken = np.where(rows >= 0, codes[np.clip(rows, 0, None)], -1) if len(codes) else np.full(len(rows), -1)
+    return pd.Categorical.from_codes(taken, categories=pd.Index(uniques, dtype="str"))
 
 
 def customers_at_start(ctx: KpiContext) -> pd.DataFrame:
@@ -94,32 +105,52 @@ def customers_during(ctx: KpiContext) -> pd.DataFrame:
     return ctx.cached("customers_during", lambda: _customer_spans(ctx, start_offset=0, through_churn=True))
 
 
+def customer_positions(ctx: KpiContext, account_ids: pd.Series) -> np.ndarray:
+    """Row position of each account in the customers table (-1 when not a customer): the ``acct``
+    code of the customer frames, for joins on integers."""
+    index = ctx.cached("customer_index", lambda: pd.Index(ctx.table("customers")["account_id"]))
+    return index.get_indexer(account_ids)
+
+
 def with_customer(ctx: KpiContext, frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` (with ``account_id``) plus the customer's ``partner_id`` and channel ``attribution``.
+    """``frame`` (with ``account_id``) plus the customer's ``partner_id`` and channel ``attribution``
+    (categoricals, cheap on long frames).
 
     Rows whose account is not among the customers keep a missing partner and attribution: they
     count in the ``all`` view only.
     """
     customers = ctx.table("customers")
-    index = ctx.cached("customer_index", lambda: pd.Index(customers["account_id"]))
-    position = index.get_indexer(frame["account_id"])
-    found = position >= 0
-    partner = customers["partner_id"].to_numpy(dtype=object)
-    channel = channel_attribution(customers).to_numpy(dtype=object)
+    position = customer_positions(ctx, frame["account_id"])
     out = frame.drop(columns=[c for c in ("partner_id", "attribution") if c in frame.columns])
-    out["partner_id"] = np.where(found, partner[np.where(found, position, 0)], None) if len(partner) else None
-    out["attribution"] = np.where(found, channel[np.where(found, position, 0)], None) if len(channel) else None
+    out["partner_id"] = _repeat_labels(customers["partner_id"], position)
+    out["attribution"] = _repeat_labels(channel_attribution(customers), position)
     return out
 
 
 def monthly_mrr(ctx: KpiContext) -> pd.DataFrame:
-    """Revenue rows up to the as-of month with a ``month_code`` column."""
+    """Revenue rows up to the as-of month with a ``month_code`` and an integer account code ``acct``
+    (joins on integers are much faster than on account ids)."""
     def build() -> pd.DataFrame:
         revenue = ctx.table("revenue")
         codes = month_codes(revenue["month"])
         keep = codes <= as_of_month(ctx)
-        return revenue.loc[keep, ["account_id", "mrr"]].assign(month_code=codes[keep])
+        out = revenue.loc[keep, ["account_id", "mrr"]].assign(month_code=codes[keep])
+        return out.assign(acct=pd.factorize(out["account_id"])[0])
     return ctx.cached("monthly_mrr", build)
+
+
+def mrr_increases(ctx: KpiContext) -> pd.DataFrame:
+    """Month-over-month MRR increases of accounts that paid in the previous calendar month:
+    ``account_id``, ``month_code``, ``increase``."""
+    mrr = monthly_mrr(ctx)
+    order = np.lexsort((mrr["month_code"].to_numpy(), mrr["acct"].to_numpy()))
+    acct, month = mrr["acct"].to_numpy()[order], mrr["month_code"].to_numpy()[order]
+    value = mrr["mrr"].to_numpy(dtype="float64")[order]
+    follows = (acct[1:] == acct[:-1]) & (month[1:] == month[:-1] + 1) & (value[:-1] > 0)
+    grew = follows & (value[1:] > value[:-1])
+    rows = order[1:][grew]
+    return pd.DataFrame({"account_id": mrr["account_id"].to_numpy()[rows], "month_code": month[1:][grew],
+                         "increase": (value[1:] - value[:-1])[grew]})
 
 
 def mrr_bridge(ctx: KpiContext) -> pd.DataFrame:
@@ -136,7 +167,7 @@ def mrr_bridge(ctx: KpiContext) -> pd.DataFrame:
         start_rows = mrr.merge(before, on="month_code").rename(columns={"mrr": "start_mrr"})
         start_rows = start_rows[start_rows["start_mrr"] > 0]
         end_rows = mrr.merge(end, on="month_code").rename(columns={"mrr": "end_mrr"})
-        bridge = start_rows[["account_id", "period", "start_mrr"]].merge(
-            end_rows[["account_id", "period", "end_mrr"]], on=["account_id", "period"], how="left")
-        return bridge.fillna({"end_mrr": 0.0})
+        bridge = start_rows[["acct", "account_id", "period", "start_mrr"]].merge(
+            end_rows[["acct", "period", "end_mrr"]], on=["acct", "period"], how="left")
+        return bridge.drop(columns="acct").fillna({"end_mrr": 0.0})
     return ctx.cached("mrr_bridge", build)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import pandas as pd
 
 from .accounts import (channel_attribution, customers_at_start, customers_during, monthly_mrr, mrr_bridge,
-                       period_of_month, with_customer)
+                       mrr_increases, period_of_month, with_customer)
 from .context import KpiContext
 from .engagement import nps_rows
-from .frame import count_rows, mean_of, median_of, ratio_of, sum_of, summarise
+from .frame import count_rows, divide, mean_of, median_of, ratio_of, sum_of, summarise
 from .registry import metric
 
 FAMILY = "customer"
@@ -91,12 +91,9 @@ def gross_revenue_retention(ctx: KpiContext) -> pd.DataFrame:
         unit="currency", direction="higher", aggregation="sum", requires=("customers", "revenue"),
         attributions=CHANNELS, period_basis="month of the increase")
 def expansion_mrr(ctx: KpiContext) -> pd.DataFrame:
-    mrr = monthly_mrr(ctx)
-    previous = mrr.assign(month_code=mrr["month_code"] + 1).rename(columns={"mrr": "prev_mrr"})
-    moves = mrr.merge(previous, on=["account_id", "month_code"])
-    moves = moves[(moves["prev_mrr"] > 0).to_numpy() & (moves["mrr"] > moves["prev_mrr"]).to_numpy()]
-    moves = moves.assign(expansion=moves["mrr"] - moves["prev_mrr"], period=period_of_month(ctx, moves["month_code"]))
-    return summarise(ctx, with_customer(ctx, moves), sum_of("expansion"), attributions=CHANNELS, zero_fill=True)
+    moves = mrr_increases(ctx)
+    moves = moves.assign(period=period_of_month(ctx, moves["month_code"].to_numpy()))
+    return summarise(ctx, with_customer(ctx, moves), sum_of("increase"), attributions=CHANNELS, zero_fill=True)
 
 
 @metric(id="customer_lifetime_value", family=FAMILY, label="Customer lifetime value",
@@ -164,10 +161,9 @@ def ticket_resolution_hours(ctx: KpiContext) -> pd.DataFrame:
         unit="count", direction="lower", aggregation="ratio", requires=("tickets", "customers"),
         attributions=CHANNELS, period_basis="opened_at; customers active during the period")
 def tickets_per_customer(ctx: KpiContext) -> pd.DataFrame:
-    tickets = _customer_tickets(ctx, "opened_at")[["period", "partner_id", "attribution"]].assign(ticket=1.0, customer=0.0)
-    active = customers_during(ctx)[["period", "partner_id", "attribution"]].assign(ticket=0.0, customer=1.0)
-    frame = pd.concat([tickets, active], ignore_index=True)
-    return summarise(ctx, frame, ratio_of("ticket", "customer", n_counts_denominator=True), attributions=CHANNELS)
+    tickets = summarise(ctx, _customer_tickets(ctx, "opened_at"), count_rows, attributions=CHANNELS)
+    customers = summarise(ctx, customers_during(ctx), count_rows, attributions=CHANNELS)
+    return divide(tickets, customers)
 
 
 @metric(id="customer_acquisition_cost", family=FAMILY, label="Partner customer acquisition cost",

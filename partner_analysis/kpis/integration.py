@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .accounts import customers_at_end, customers_at_start, mrr_bridge
+from .accounts import customer_positions, customers_at_end, customers_at_start, mrr_bridge
 from .context import KpiContext
 from .frame import count_rows, distinct_share, median_of, ratio_of, span_periods, sum_of, summarise
 from .registry import metric
@@ -94,9 +94,9 @@ def integration_active_accounts(ctx: KpiContext) -> pd.DataFrame:
         unit="ratio", direction="higher", aggregation="ratio", requires=("integration_events", "customers"),
         period_basis="snapshot at period end")
 def integration_adoption_rate(ctx: KpiContext) -> pd.DataFrame:
-    active = customers_at_end(ctx)[["account_id", "period"]]
-    installed = installed_at(ctx, "end").merge(active, on=["account_id", "period"])
-    return distinct_share(ctx, installed, "account_id", active.groupby("period").size())
+    active = customers_at_end(ctx)[["acct", "period"]]
+    installed = _with_acct(ctx, installed_at(ctx, "end")).merge(active, on=["acct", "period"])
+    return distinct_share(ctx, installed, "acct", active.groupby("period").size())
 
 
 @metric(id="integration_run_success_rate", family=FAMILY, label="Integration run success rate",
@@ -135,9 +135,13 @@ def integration_time_to_value_days(ctx: KpiContext) -> pd.DataFrame:
 def _churn_cohort(ctx: KpiContext) -> pd.DataFrame:
     """Customers active at each period's start with their churn flag and the integrations installed then
     (one row per installed partner integration; ``partner_id`` missing when none)."""
-    cohort = customers_at_start(ctx)[["account_id", "period", "churned"]]
-    installed = installed_at(ctx, "start")
-    return cohort.merge(installed, on=["account_id", "period"], how="left")
+    cohort = customers_at_start(ctx)[["acct", "period", "churned"]]
+    installed = _with_acct(ctx, installed_at(ctx, "start"))[["acct", "period", "partner_id"]]
+    return cohort.merge(installed, on=["acct", "period"], how="left").rename(columns={"acct": "account_id"})
+
+
+def _with_acct(ctx: KpiContext, frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(acct=customer_positions(ctx, frame["account_id"]))
 
 
 @metric(id="integrated_churn_rate", family=FAMILY, label="Churn rate of integrated customers",
