@@ -110,3 +110,29 @@ def test_catalog_computes_without_partners_and_deals(demo_tables, demo_kpis):
     common = alone.index.intersection(full.index)
     assert len(common) >= 8
     assert np.allclose(alone[common], full[common])
+
+
+ADDITIVE = [m for m in METRIC_IDS if REGISTRY[m].spec.aggregation in ("sum", "ratio", "mean")
+            and REGISTRY[m].spec.partner_grain]
+
+
+@pytest.mark.parametrize("metric_id", ADDITIVE)
+def test_partner_rows_never_add_up_to_more_than_the_program(metric_id, demo_kpis):
+    """Nothing is double counted: per period, partner rows of an additive metric (their numerators
+    for rates) add up to at most the program row; exactly, for views where every row has a partner."""
+    spec = REGISTRY[metric_id].spec
+    rows = demo_kpis.rows[demo_kpis.rows["metric"] == metric_id]
+    column = "value" if spec.aggregation == "sum" else "numerator"
+    for attribution in spec.partner_attributions:
+        view = rows[rows["attribution"] == attribution]
+        partners = view[view["partner_id"].notna()].groupby("period")[column].sum()
+        program = view[view["partner_id"].isna()].set_index("period")[column].reindex(partners.index)
+        if metric_id in ("partner_profit", "partner_roi"):
+            assert (program <= partners + 1e-6).all()  # program rows also subtract overhead costs
+        elif metric_id in ("partner_revenue_share", "partner_penetration", "integration_adoption_rate",
+                           "integrated_churn_rate", "integration_upsell_rate", "integration_active_accounts"):
+            assert (partners >= program - 1e-6).all()  # an account with several partners counts once in the program
+        else:
+            assert (partners <= program + 1e-6).all()
+        if attribution in ("sourced", "influenced"):
+            assert np.allclose(partners, program)
