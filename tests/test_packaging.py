@@ -34,3 +34,12 @@ def test_every_dependency_has_a_lower_bound():
 def test_console_script_points_at_the_cli():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["scripts"]["partner-analysis"] == "partner_analysis.cli:app"
+
+
+def test_public_api_names_resolve_and_are_documented():
+    import partner_analysis
+
+    for name in partner_analysis.__all__:
+        obj = getattr(partner_analysis, name)
+        if callable(obj):
+            assert obj.__doc__, f"{name} has no docstring"
