@@ -19,11 +19,13 @@ def glossary_markdown(currency: str = "USD") -> str:
     """Every metric, by family: label, id, definition, formula, unit, direction, grain, tables."""
     lines = ["# KPI glossary", "",
              "Every metric of partner-analysis, generated from the code that computes it.", ""]
-    for family, title in FAMILIES.items():
-        specs = [m.spec for m in REGISTRY.values() if m.spec.family == family]
-        if not specs:
-            continue
-        lines += [f"## {title}", ""]
+    families = {family: [m.spec for m in REGISTRY.values() if m.spec.family == family] for family in FAMILIES}
+    families = {family: specs for family, specs in families.items() if specs}
+    for family, specs in families.items():  # an index: every metric one click away
+        links = ", ".join(f"[{s.label}](#{s.id})" for s in specs)
+        lines += [f"**[{FAMILIES[family]}](#{family})**: {links}", ""]
+    for family, specs in families.items():
+        lines += [f'<a id="{family}"></a>', f"## {FAMILIES[family]}", ""]
         for s in specs:
             unit = currency if s.unit == "currency" else s.unit
             grain = "program and per partner" if s.partner_grain else "program only"

@@ -56,6 +56,7 @@ def test_metric_is_documented(metric_id):
     assert set(spec.requires) <= set(TABLES)
     assert f'id="{metric_id}"' in glossary_html()
     assert f"`{metric_id}`" in glossary_markdown()
+    assert f"](#{metric_id})" in glossary_markdown()  # linked from the index at the top
 
 
 @pytest.mark.parametrize("metric_id", METRIC_IDS)
@@ -136,3 +137,8 @@ def test_partner_rows_never_add_up_to_more_than_the_program(metric_id, demo_kpis
             assert (partners <= program + 1e-6).all()
         if attribution in ("sourced", "influenced"):
             assert np.allclose(partners, program)
+
+
+def test_glossary_html_opens_offline():
+    html = glossary_html()
+    assert "<script" not in html and "http://" not in html and "https://" not in html
