@@ -30,15 +30,31 @@ def period_codes(dates: pd.Series, freq: str, fiscal_start: int = 1) -> np.ndarr
 
     NaT gives -1. Codes are cheap to group by; :func:`code_labels` turns them into labels.
     """
-    m = _month_index(dates)
+    return month_periods(_month_index(dates), freq, fiscal_start)
+
+
+def _fiscal_shift(fiscal_start: int) -> int:
+    """Months to add so that the fiscal year's first month is month 0 of the year it ends in."""
+    return (12 - (fiscal_start - 1)) % 12
+
+
+def month_periods(months: np.ndarray, freq: str, fiscal_start: int = 1) -> np.ndarray:
+    """Period code of each calendar month code (year * 12 + month - 1); -1 stays -1."""
+    months = np.asarray(months, dtype=np.int64)
     if freq == "month":
-        return m
+        return months
     if freq != "quarter":
         raise ValueError(f"freq must be one of {FREQUENCIES}, got {freq!r}")
-    # Shift so that the fiscal year's first month becomes month 0 of the fiscal year it ends in.
-    shift = (12 - (fiscal_start - 1)) % 12
-    fiscal_m = m + shift
-    return np.where(m < 0, -1, fiscal_m // 3)
+    return np.where(months < 0, -1, (months + _fiscal_shift(fiscal_start)) // 3)
+
+
+def period_months(codes: np.ndarray, freq: str, fiscal_start: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Calendar month codes of the first and the last month of each period code."""
+    codes = np.asarray(codes, dtype=np.int64)
+    if freq == "month":
+        return codes, codes
+    first = codes * 3 - _fiscal_shift(fiscal_start)
+    return first, first + 2
 
 
 def code_labels(codes: np.ndarray, freq: str) -> np.ndarray:
@@ -75,16 +91,10 @@ def label_code(label: str, freq: str) -> int:
 
 def code_bounds(code: int, freq: str, fiscal_start: int = 1) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First day and the exclusive end (first day of the next period) of a period code."""
-    if freq == "month":
-        first_month = code
-        n_months = 1
-    else:
-        shift = (12 - (fiscal_start - 1)) % 12
-        first_month = code * 3 - shift
-        n_months = 3
-    y, m = divmod(first_month, 12)
-    start = pd.Timestamp(year=int(y), month=int(m) + 1, day=1)
-    return start, start + pd.DateOffset(months=n_months)
+    first, last = period_months(np.array([code]), freq, fiscal_start)
+    y, m = divmod(int(first[0]), 12)
+    start = pd.Timestamp(year=y, month=m + 1, day=1)
+    return start, start + pd.DateOffset(months=int(last[0] - first[0]) + 1)
 
 
 def period_bounds(label: str, freq: str, fiscal_start: int = 1) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..periods import period_codes
+from ..periods import month_periods, period_codes, period_months
 from .context import KpiContext
 from .frame import span_periods
 
@@ -26,32 +26,14 @@ def month_codes(dates: pd.Series) -> np.ndarray:
     return period_codes(dates, "month")
 
 
-def _fiscal_shift(ctx: KpiContext) -> int:
-    return (12 - (ctx.config.fiscal_year_start_month - 1)) % 12
-
-
 def period_of_month(ctx: KpiContext, months: np.ndarray) -> np.ndarray:
     """Period code of each month code."""
-    months = np.asarray(months, dtype=np.int64)
-    return months if ctx.freq == "month" else (months + _fiscal_shift(ctx)) // 3
-
-
-def first_month(ctx: KpiContext, periods: np.ndarray) -> np.ndarray:
-    """Month code of each period's first month."""
-    periods = np.asarray(periods, dtype=np.int64)
-    return periods if ctx.freq == "month" else periods * 3 - _fiscal_shift(ctx)
+    return month_periods(months, ctx.freq, ctx.config.fiscal_year_start_month)
 
 
 def as_of_month(ctx: KpiContext) -> int:
     """Month code of the as-of date."""
     return int(month_codes(pd.Series([ctx.as_of]))[0])
-
-
-def last_month(ctx: KpiContext, periods: np.ndarray) -> np.ndarray:
-    """Month code of each period's last month, capped at the as-of month."""
-    periods = np.asarray(periods, dtype=np.int64)
-    last = periods if ctx.freq == "month" else periods * 3 - _fiscal_shift(ctx) + 2
-    return np.minimum(last, as_of_month(ctx))
 
 
 def _customer_spans(ctx: KpiContext, *, start_offset: int, through_churn: bool) -> pd.DataFrame:
@@ -162,8 +144,9 @@ def mrr_bridge(ctx: KpiContext) -> pd.DataFrame:
     def build() -> pd.DataFrame:
         mrr = monthly_mrr(ctx)
         periods = ctx.periods
-        before = pd.DataFrame({"month_code": first_month(ctx, periods) - 1, "period": periods})
-        end = pd.DataFrame({"month_code": last_month(ctx, periods), "period": periods})
+        first, last = period_months(periods, ctx.freq, ctx.config.fiscal_year_start_month)
+        before = pd.DataFrame({"month_code": first - 1, "period": periods})
+        end = pd.DataFrame({"month_code": np.minimum(last, as_of_month(ctx)), "period": periods})
         start_rows = mrr.merge(before, on="month_code").rename(columns={"mrr": "start_mrr"})
         start_rows = start_rows[start_rows["start_mrr"] > 0]
         end_rows = mrr.merge(end, on="month_code").rename(columns={"mrr": "end_mrr"})
