@@ -37,8 +37,9 @@ def as_of_month(ctx: KpiContext) -> int:
 
 
 def _customer_spans(ctx: KpiContext, *, start_offset: int, through_churn: bool) -> pd.DataFrame:
-    """Customer x period rows (``acct`` = the customer's row position) from the acquisition period (+ ``start_offset``) up to the churn period
-    (included when ``through_churn``) or the last grid period; ``churned`` flags the churn period."""
+    """Customer x period rows (``acct`` = the customer's row position) from the acquisition period
+    (+ ``start_offset``) up to the churn period (included when ``through_churn``) or the last grid
+    period; ``churned`` flags the churn period."""
     customers = ctx.table("customers")
     acquired = (customers["acquired_at"] <= ctx.as_of).to_numpy()
     positions = np.flatnonzero(acquired)
@@ -47,22 +48,31 @@ def _customer_spans(ctx: KpiContext, *, start_offset: int, through_churn: bool) 
     start = np.maximum(ctx.period_of(customers["acquired_at"]) + start_offset, ctx.periods[0])
     end = np.where(churn_code >= 0, churn_code + int(through_churn), ctx.periods[-1] + 1)
     rows, codes = span_periods(start, np.minimum(end, ctx.periods[-1] + 1))
+    acct = positions[rows]
     return pd.DataFrame({
-        "acct": positions[rows],
+        "acct": acct,
         "account_id": customers["account_id"].to_numpy()[rows],
-        "partner_id": _repeat_labels(customers["partner_id"], rows),
-        "attribution": _repeat_labels(channel_attribution(customers), rows),
+        "partner_id": customer_labels(ctx, "partner_id", acct),
+        "attribution": customer_labels(ctx, "attribution", acct),
         "period": codes,
         "churned": (churn_code[rows] == codes).astype(float),
     })
 
 
-def _repeat_labels(labels: pd.Series, rows: np.ndarray) -> pd.Categorical:
-    """``labels`` taken at ``rows`` (-1: missing), as a categorical: customer frames are long, and
-    taking integer codes is much cheaper than copying strings."""
-    codes, uniques = pd.factorize(labels)
-    taken = np.where(rows >= 0, codes[np.clip(rows, 0, None)], -1) if len(codes) else np.full(len(rows), -1)
-    return pd.Categorical.from_codes(taken, categories=pd.Index(uniques, dtype="str"))
+def customer_labels(ctx: KpiContext, column: str, positions: np.ndarray) -> pd.Categorical:
+    """The customers' ``partner_id`` or channel ``attribution`` at row ``positions`` (-1: missing),
+    as a categorical: customer frames are long, and taking integer codes is much cheaper than
+    copying strings. The labels are factorised once per context."""
+    def build() -> dict[str, tuple[np.ndarray, pd.Index]]:
+        customers = ctx.table("customers")
+        found = {}
+        for name, labels in (("partner_id", customers["partner_id"]), ("attribution", channel_attribution(customers))):
+            codes, uniques = pd.factorize(labels)
+            found[name] = (codes, pd.Index(uniques, dtype="str"))
+        return found
+    codes, categories = ctx.cached("customer_labels", build)[column]
+    taken = np.where(positions >= 0, codes[np.clip(positions, 0, None)], -1) if len(codes) else np.full(len(positions), -1)
+    return pd.Categorical.from_codes(taken, categories=categories)
 
 
 def customers_at_start(ctx: KpiContext) -> pd.DataFrame:
@@ -101,11 +111,10 @@ def with_customer(ctx: KpiContext, frame: pd.DataFrame) -> pd.DataFrame:
     Rows whose account is not among the customers keep a missing partner and attribution: they
     count in the ``all`` view only.
     """
-    customers = ctx.table("customers")
     position = customer_positions(ctx, frame["account_id"])
     out = frame.drop(columns=[c for c in ("partner_id", "attribution") if c in frame.columns])
-    out["partner_id"] = _repeat_labels(customers["partner_id"], position)
-    out["attribution"] = _repeat_labels(channel_attribution(customers), position)
+    out["partner_id"] = customer_labels(ctx, "partner_id", position)
+    out["attribution"] = customer_labels(ctx, "attribution", position)
     return out
 
 
