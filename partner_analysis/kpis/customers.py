@@ -19,11 +19,6 @@ FAMILY = "customer"
 CHANNELS = ("all", "partner", "direct")
 
 
-def _customer_frame(ctx: KpiContext, table: str, date_col: str) -> pd.DataFrame:
-    """Rows of a table dated by ``date_col`` with the customer's partner and channel."""
-    return with_customer(ctx, ctx.dated(table, date_col))
-
-
 @metric(id="customers_acquired", family=FAMILY, label="Customers acquired",
         definition="Number of customers whose acquired_at falls in the period; per partner, the customers it brought.",
         formula="count(customers | acquired_at in period)",
@@ -106,10 +101,10 @@ def expansion_mrr(ctx: KpiContext) -> pd.DataFrame:
         attributions=CHANNELS, period_basis="months of the period; churned_at in the period")
 def customer_lifetime_value(ctx: KpiContext) -> pd.DataFrame:
     mrr = monthly_mrr(ctx)
-    earned = mrr.assign(period=period_of_month(ctx, mrr["month_code"]), churned=0.0)
-    churned = ctx.dated("customers", "churned_at")[["account_id", "period"]].assign(churned=1.0, mrr=0.0)
-    frame = with_customer(ctx, pd.concat([earned[["account_id", "period", "mrr", "churned"]], churned], ignore_index=True))
-    return summarise(ctx, frame, ratio_of("mrr", "churned", n_counts_denominator=True), attributions=CHANNELS)
+    earned = with_customer(ctx, mrr.assign(period=period_of_month(ctx, mrr["month_code"])))
+    churned = with_customer(ctx, ctx.dated("customers", "churned_at")[["account_id", "period"]])
+    return divide(summarise(ctx, earned, sum_of("mrr"), attributions=CHANNELS),
+                  summarise(ctx, churned, count_rows, attributions=CHANNELS))
 
 
 def _customer_surveys(ctx: KpiContext) -> pd.DataFrame:
@@ -174,9 +169,7 @@ def tickets_per_customer(ctx: KpiContext) -> pd.DataFrame:
         unit="currency", direction="lower", aggregation="ratio", requires=("costs", "customers"),
         period_basis="period_start of costs; acquired_at")
 def customer_acquisition_cost(ctx: KpiContext) -> pd.DataFrame:
-    costs = ctx.dated("costs", "period_start")[["period", "partner_id", "amount"]].assign(acquired=0.0)
     customers = ctx.dated("customers", "acquired_at")
-    partner_customers = customers[(customers["channel"] == "partner").to_numpy()]
-    acquired = partner_customers[["period", "partner_id"]].assign(amount=0.0, acquired=1.0)
-    frame = pd.concat([costs, acquired], ignore_index=True)
-    return summarise(ctx, frame, ratio_of("amount", "acquired", n_counts_denominator=True))
+    acquired = customers[(customers["channel"] == "partner").to_numpy()]
+    return divide(summarise(ctx, ctx.dated("costs", "period_start"), sum_of("amount")),
+                  summarise(ctx, acquired, count_rows))

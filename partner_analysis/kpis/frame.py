@@ -119,17 +119,15 @@ def sum_of(column: str) -> Callable:
     return reduce
 
 
-def ratio_of(numerator: str, denominator: str | None = None, *, n_counts_denominator: bool = False) -> Callable:
+def ratio_of(numerator: str, denominator: str | None = None) -> Callable:
     """value = sum(numerator) / sum(denominator) (denominator: 1 per row when None); n = rows.
 
-    With ``n_counts_denominator`` (the denominator column is a 0/1 indicator of the population,
-    as when event rows and population rows are stacked), n = sum(denominator) instead.
     Groups whose denominator sums to zero get a missing value, never 0.
     """
     def reduce(groups) -> pd.DataFrame:
         num = groups[numerator].sum().astype("float64")
         den = groups[denominator].sum().astype("float64") if denominator else groups.size().astype("float64")
-        n = den.round().astype("int64") if n_counts_denominator else groups.size()
+        n = groups.size()
         return pd.DataFrame({"value": (num / den).where(den > 0), "numerator": num, "denominator": den, "n": n})
     return reduce
 
