@@ -11,8 +11,7 @@ import pandas as pd
 from .accounts import (channel_attribution, customers_at_start, customers_during, monthly_mrr, mrr_bridge,
                        mrr_increases, period_of_month, with_customer)
 from .context import KpiContext
-from .engagement import nps_rows
-from .frame import count_rows, divide, mean_of, median_of, ratio_of, sum_of, summarise
+from .frame import count_rows, divide, mean_of, median_of, nps_rows, ratio_of, sum_of, summarise
 from .registry import metric
 
 FAMILY = "customer"

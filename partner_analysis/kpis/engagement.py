@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .context import KpiContext
-from .frame import count_rows, median_of, ratio_of, summarise, typed_rows
+from .frame import count_rows, median_of, nps_rows, ratio_of, summarise, typed_rows
 from .registry import metric
 
 FAMILY = "engagement"
@@ -270,17 +270,6 @@ def lead_follow_up_hours(ctx: KpiContext) -> pd.DataFrame:
 
 
 # -- partner NPS and the engagement score -------------------------------------------------------
-
-def nps_rows(ctx: KpiContext, responses: pd.DataFrame, attributions: tuple[str, ...] = ("all",),
-             partner_grain: bool = True) -> pd.DataFrame:
-    """NPS rows: 100 x (promoters - detractors) / responses, numerator = promoters - detractors."""
-    score = responses["nps_score"].astype("float64")
-    frame = responses.assign(net=((score >= 9).astype(float) - (score <= 6).astype(float)))
-    frame = frame[score.notna().to_numpy()]
-    rows = summarise(ctx, frame, ratio_of("net"), attributions=attributions, partner_grain=partner_grain)
-    rows["value"] = rows["value"] * 100.0
-    return rows
-
 
 @metric(id="partner_nps", family=FAMILY, label="Partner NPS",
         definition="Net promoter score of partner survey responses submitted in the period: percent of promoters "

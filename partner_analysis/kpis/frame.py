@@ -151,6 +151,17 @@ def median_of(column: str) -> Callable:
     return reduce
 
 
+def nps_rows(ctx: KpiContext, responses: pd.DataFrame, attributions: tuple[str, ...] = ("all",),
+             partner_grain: bool = True) -> pd.DataFrame:
+    """NPS rows: 100 x (promoters - detractors) / responses, numerator = promoters - detractors."""
+    score = responses["nps_score"].astype("float64")
+    frame = responses.assign(net=((score >= 9).astype(float) - (score <= 6).astype(float)))
+    frame = frame[score.notna().to_numpy()]
+    rows = summarise(ctx, frame, ratio_of("net"), attributions=attributions, partner_grain=partner_grain)
+    rows["value"] = rows["value"] * 100.0
+    return rows
+
+
 # -- combinations -------------------------------------------------------------------------
 
 KEYS = ["period", "partner_id", "attribution"]

@@ -71,17 +71,13 @@ def partner_renewal_rate(ctx: KpiContext) -> pd.DataFrame:
     return summarise(ctx, decided.assign(hit=(decided["status"] == "renewed").astype(float)), ratio_of("hit"))
 
 
-def _tickets(ctx: KpiContext, date_col: str) -> pd.DataFrame:
-    return ctx.dated("tickets", date_col)
-
-
 @metric(id="partner_inquiry_resolution_hours", family=FAMILY, label="Partner inquiry resolution time (hours)",
         definition="Median hours from opened_at to resolved_at of the partner inquiries (tickets of category "
                    "partner_inquiry) resolved in the period.",
         formula="median(resolved_at - opened_at | category = partner_inquiry, resolved_at in period)",
         unit="hours", direction="lower", aggregation="median", requires=("tickets",), period_basis="resolved_at")
 def partner_inquiry_resolution_hours(ctx: KpiContext) -> pd.DataFrame:
-    tickets = _tickets(ctx, "resolved_at")
+    tickets = ctx.dated("tickets", "resolved_at")
     tickets = tickets[(tickets["category"] == "partner_inquiry").to_numpy()]
     hours = (tickets["resolved_at"] - tickets["opened_at"]).dt.total_seconds() / 3600.0
     return summarise(ctx, tickets.assign(hours=hours), median_of("hours"))
@@ -94,7 +90,7 @@ def partner_inquiry_resolution_hours(ctx: KpiContext) -> pd.DataFrame:
         formula="count(tickets | partner_id present, opened_at in period)",
         unit="count", direction="lower", aggregation="sum", requires=("tickets",), period_basis="opened_at")
 def partner_generated_tickets(ctx: KpiContext) -> pd.DataFrame:
-    tickets = _tickets(ctx, "opened_at")
+    tickets = ctx.dated("tickets", "opened_at")
     return summarise(ctx, tickets[tickets["partner_id"].notna().to_numpy()], count_rows, zero_fill=True)
 
 
@@ -115,7 +111,12 @@ def partner_costs(ctx: KpiContext) -> pd.DataFrame:
 
 
 def _revenue_and_costs(ctx: KpiContext) -> pd.DataFrame:
-    """Stacked rows: partner won revenue (``revenue``) and costs (``cost``) per period and partner."""
+    """Stacked rows: partner won revenue (``revenue``) and costs (``cost``) per period and partner
+    (computed once per context: profit and ROI share it)."""
+    return ctx.cached("revenue_and_costs", lambda: _stack_revenue_and_costs(ctx))
+
+
+def _stack_revenue_and_costs(ctx: KpiContext) -> pd.DataFrame:
     won = won_deals(ctx)
     revenue = won[won["partner_id"].notna().to_numpy()][["period", "partner_id", "amount"]]
     revenue = revenue.rename(columns={"amount": "revenue"}).assign(cost=0.0)

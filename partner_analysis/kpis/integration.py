@@ -32,16 +32,18 @@ def _technology_partners(ctx: KpiContext) -> pd.Series:
 
 def _integration_partners(ctx: KpiContext) -> pd.Series:
     """Technology partners and any partner with integration events: the partners given zero rows."""
+    if not ctx.has("integration_events"):
+        return _technology_partners(ctx)
     return pd.concat([_technology_partners(ctx), ctx.table("integration_events")["partner_id"]]).drop_duplicates()
 
 
-def _per_account(ctx: KpiContext, frame: pd.DataFrame, reduce, **options) -> pd.DataFrame:
+def _per_account(ctx: KpiContext, frame: pd.DataFrame, reduce, zero_fill: bool = False,
+                 fill_partners: pd.Series | None = None) -> pd.DataFrame:
     """Rows per (account, partner, period) summarised so that program rows count each account once,
     however many partners' integrations it has, and partner rows count the partner's accounts."""
     program = frame.drop_duplicates(["account_id", "period"]).assign(partner_id=pd.NA)
-    fill_partners = options.pop("fill_partners", None)
-    rows = summarise(ctx, program, reduce, partner_grain=False, **options)
-    partner_rows = summarise(ctx, frame, reduce, fill_partners=fill_partners, **options)
+    rows = summarise(ctx, program, reduce, partner_grain=False, zero_fill=zero_fill)
+    partner_rows = summarise(ctx, frame, reduce, zero_fill=zero_fill, fill_partners=fill_partners)
     return pd.concat([rows, partner_rows[partner_rows["partner_id"].notna()]], ignore_index=True)
 
 
@@ -123,8 +125,7 @@ def integration_time_to_value_days(ctx: KpiContext) -> pd.DataFrame:
     keys = ["account_id", "partner_id"]
     installs = _events(ctx, "installed").groupby(keys, observed=True, as_index=False).agg(
         installed_at=("occurred_at", "min"), period=("period", "first"))
-    uses = ctx.dated("integration_events", "occurred_at")
-    uses = uses[uses["event"].isin(["used", "run_succeeded"]).to_numpy()][keys + ["occurred_at"]]
+    uses = _events(ctx, "used", "run_succeeded")[keys + ["occurred_at"]]
     merged = installs.merge(uses, on=keys)
     merged = merged[(merged["occurred_at"] >= merged["installed_at"]).to_numpy()]
     first = merged.groupby(keys + ["period", "installed_at"], observed=True, as_index=False)["occurred_at"].min()
@@ -176,8 +177,7 @@ def non_integrated_churn_rate(ctx: KpiContext) -> pd.DataFrame:
 def integration_tickets(ctx: KpiContext) -> pd.DataFrame:
     tickets = ctx.dated("tickets", "opened_at")
     tickets = tickets[(tickets["category"] == "integration").to_numpy()]
-    fill = _integration_partners(ctx) if ctx.has("integration_events") else _technology_partners(ctx)
-    return summarise(ctx, tickets, count_rows, zero_fill=True, fill_partners=fill)
+    return summarise(ctx, tickets, count_rows, zero_fill=True, fill_partners=_integration_partners(ctx))
 
 
 @metric(id="integration_downtime_hours", family=FAMILY, label="Integration downtime (hours)",
