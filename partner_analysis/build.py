@@ -16,7 +16,7 @@ from . import __version__  # noqa: F401
 from .atomic import MANIFEST, staged_output
 from .config import Config
 from .errors import InputError, ValidationError
-from .kpis import KpiContext, compute_kpis
+from .kpis import compute_kpis
 from .kpis.attribution import credited_revenue
 from .kpis.context import latest_date
 from .loading import load_raw
@@ -110,7 +110,7 @@ def build(raw_dir: Path, processed_dir: Path, mapping: Path | None = None, lenie
             files.append(kpi_store_file(freq))
             kpi_rows[freq], unavailable, as_of = len(result.rows), result.unavailable, result.as_of
             if "deals" in data.tables:
-                credited = credited_revenue(KpiContext(data.tables, config, freq, as_of))
+                credited = credited_revenue(result.context)  # reuses the catalog's won deals
                 credited.to_parquet(staging / attribution_store_file(freq), index=False)
                 files.append(attribution_store_file(freq))
         manifest = {

@@ -23,6 +23,7 @@ class KpiResult:
     unavailable: dict[str, str] = field(default_factory=dict)
     freq: str = "quarter"
     as_of: pd.Timestamp | None = None
+    context: KpiContext | None = field(default=None, repr=False)  # with its derived frames, for reuse
 
 
 def missing_tables(metric_id: str, ctx: KpiContext) -> list[str]:
@@ -96,4 +97,4 @@ def compute_kpis(
     rows = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(columns=list(KPI_COLUMNS))
     rows["metric"] = rows["metric"].astype("category")
     rows["attribution"] = rows["attribution"].astype("category")
-    return KpiResult(rows, unavailable, freq, ctx.as_of)
+    return KpiResult(rows, unavailable, freq, ctx.as_of, ctx)
