@@ -324,8 +324,8 @@ def _deal_partners(deals: pd.DataFrame, partner_ids: np.ndarray, seed: int, end:
     extra = partner_deals[rng.random(len(partner_deals)) < 0.15]
     other = partner_ids[rng.integers(0, len(partner_ids), len(extra))]
     offset = rng.integers(1, 30, len(extra)).astype("timedelta64[D]")
-    last_day = np.minimum(extra["closed_at"].fillna(pd.Timestamp(_to_dates(np.array([end]))[0])).to_numpy(),
-                          _to_dates(np.array([end]))[0])
+    end_day = _to_dates(np.array([end]))[0]
+    last_day = np.minimum(extra["closed_at"].fillna(pd.Timestamp(end_day)).to_numpy(), end_day)
     touched = np.minimum(extra["created_at"].to_numpy() + offset, last_day.astype("datetime64[D]"))
     extra_rows = pd.DataFrame({"deal_id": extra["deal_id"].to_numpy(), "partner_id": other, "role": "influenced",
                                "touched_at": touched})

@@ -18,6 +18,7 @@ from pandera.errors import SchemaErrors
 
 from .contract import TABLES, VALIDATION_ORDER, Column, Table
 from .errors import EXAMPLES_SHOWN, DataIssue, ValidationReport
+from .membership import member_of
 
 _TRUE = {"true", "t", "yes", "y", "1"}
 _FALSE = {"false", "f", "no", "n", "0"}
@@ -190,8 +191,7 @@ def _validate_table(table: Table, file: str, raw: pd.DataFrame,
         parent = parents.get(fk.table)
         if parent is None:
             continue
-        known = pd.Index(parent[fk.ref_column].dropna().unique()).get_indexer(df[fk.column]) >= 0
-        mask = df[fk.column].notna().to_numpy() & ~known
+        mask = df[fk.column].notna().to_numpy() & ~member_of(df[fk.column], parent[fk.ref_column].dropna())
         if mask.any():
             findings.append(_issue(table, file, fk.column, f"a {fk.ref_column} that exists in {fk.table}",
                                    mask, raw[fk.column]))

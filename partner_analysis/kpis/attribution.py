@@ -16,9 +16,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..membership import member_of
 from .context import KpiContext
 from .deals import won_deals
-from .frame import member_of, sum_of, summarise
+from .frame import sum_of, summarise
 
 MODELS = ("sourced_only", "first_touch", "last_touch", "even_split")
 UNATTRIBUTED = "(unattributed)"

@@ -12,6 +12,7 @@ from typing import Callable, Iterator
 import numpy as np
 import pandas as pd
 
+from ..membership import member_of
 from .context import KpiContext
 from .registry import PARTNER_ATTRIBUTIONS
 
@@ -95,12 +96,6 @@ def summarise(
     rows = pd.concat(pieces, ignore_index=True) if pieces else empty_rows()
     rows = rows[rows["period"].isin(ctx.periods)]
     return typed_rows(rows)
-
-
-def member_of(values: pd.Series, pool) -> np.ndarray:
-    """Whether each value occurs in ``pool``, by hashing (``Series.isin`` with a large pool of
-    Arrow strings converts the pool value by value)."""
-    return pd.Index(pd.unique(np.asarray(pool, dtype=object))).get_indexer(values.to_numpy(dtype=object)) >= 0
 
 
 # -- reducers -----------------------------------------------------------------------------

@@ -8,9 +8,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..membership import member_of
 from .context import KpiContext
 from .deals import closed_deals, created_deals, open_deal_snapshots, won_deals
-from .frame import count_rows, distinct_share, divide, growth, mean_of, median_of, member_of, ratio_of, sum_of, summarise
+from .frame import (count_rows, distinct_share, divide, growth, mean_of, median_of,
+                    ratio_of, sum_of, summarise)
 from .registry import ALL_ATTRIBUTIONS, metric
 
 FAMILY = "revenue_pipeline"
