@@ -113,6 +113,7 @@ def build(raw_dir: Path, processed_dir: Path, mapping: Path | None = None, lenie
                 credited = credited_revenue(result.context)  # reuses the catalog's won deals
                 credited.to_parquet(staging / attribution_store_file(freq), index=False)
                 files.append(attribution_store_file(freq))
+            del result  # its context holds large derived frames: free them before the next grain
         manifest = {
             "version": __version__,
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
