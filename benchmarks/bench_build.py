@@ -23,7 +23,7 @@ def main() -> None:
     raw, processed = work / "raw", work / "processed"
     try:
         generate = measure(f"""
-            from partner_analysis.demo_data import write_demo_data
+            from partner_analysis.demo import write_demo_data
             write_demo_data({str(raw)!r}, seed={args.seed}, scale="large")
             import pandas as pd
             EXTRA = {{"deals": len(pd.read_parquet({str(raw / 'deals.parquet')!r}, columns=["deal_id"])),

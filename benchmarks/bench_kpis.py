@@ -15,7 +15,7 @@ from pathlib import Path
 from measure import measure, print_table
 
 LOAD = """
-from partner_analysis.build import load_and_validate
+from partner_analysis.ingest.prepare import load_and_validate
 tables = load_and_validate({raw!r}).tables
 """
 
@@ -30,7 +30,7 @@ def main() -> None:
     if raw is None:
         work = Path(tempfile.mkdtemp(prefix="pa-bench-"))
         raw = work / "raw"
-        measure(f"from partner_analysis.demo_data import write_demo_data\n"
+        measure(f"from partner_analysis.demo import write_demo_data\n"
                 f"write_demo_data({str(raw)!r}, scale='large')")
     try:
         load = measure(LOAD.format(raw=str(raw)))

@@ -2,23 +2,34 @@
 
 Load and validate CRM exports against one data contract, compute a catalog of partner KPIs
 defined once, and read them back as tidy DataFrames for notebooks and reports.
-"""
-__version__ = "0.1.0"
 
-from .build import build, load_and_validate
+The package is layered the way data flows; a module imports only from its own layer or the
+layers before it (``tests/test_layers.py`` enforces it):
+
+0. foundation: ``errors``, ``paths``, ``config``, ``periods``, ``atomic``, ``membership``
+1. ``ingest/``: the data contract, readers, mapping, validation
+2. ``kpis/``: registry, engine, one module per KPI family
+3. ``build``: ingest + KPIs written to the processed folder
+4. ``store``: the read side of a build, for notebooks and reports
+5. ``demo/``: the demo-data generator (needs only the foundation)
+6. ``cli`` and this module, at the top
+"""
+from ._version import __version__
+from .build import build
 from .config import Config, load_config
-from .contract import TABLES
+from .demo import PLANTED_EFFECTS, generate_demo_data, write_demo_data
 from .errors import DataIssue, InputError, ValidationError, ValidationReport
-from .demo_data import PLANTED_EFFECTS, generate_demo_data, write_demo_data
+from .ingest.contract import TABLES
+from .ingest.prepare import load_and_validate
+from .ingest.validation import validate_tables
 from .kpis import REGISTRY, KpiContext, KpiResult, MetricSpec, catalog, compute_kpis, compute_metric
 from .kpis.attribution import MODELS as ATTRIBUTION_MODELS
 from .kpis.attribution import credit, credited_revenue
 from .store import KpiStore
-from .validation import validate_tables
 
 __all__ = [
     "ATTRIBUTION_MODELS", "Config", "DataIssue", "InputError", "KpiContext", "KpiResult", "KpiStore", "MetricSpec",
-    "PLANTED_EFFECTS", "REGISTRY", "TABLES", "ValidationError", "ValidationReport", "build", "catalog", "compute_kpis",
-    "compute_metric", "credit", "credited_revenue", "generate_demo_data", "load_and_validate", "load_config",
-    "validate_tables", "write_demo_data",
+    "PLANTED_EFFECTS", "REGISTRY", "TABLES", "ValidationError", "ValidationReport", "__version__", "build", "catalog",
+    "compute_kpis", "compute_metric", "credit", "credited_revenue", "generate_demo_data", "load_and_validate",
+    "load_config", "validate_tables", "write_demo_data",
 ]

@@ -1,7 +1,8 @@
-"""Atomic output: write into a staging folder, then move finished files into place.
+"""Atomic output: a file is written beside its destination and renamed into place; a build is
+written into a staging folder whose finished files are then moved into place.
 
-A build that fails part-way leaves the previous output as it was; only the final renames
-(``os.replace``, atomic per file on one file system) touch the destination.
+A write or build that fails part-way leaves the previous output as it was; only the final
+renames (``os.replace``, atomic per file on one file system) touch the destination.
 """
 from __future__ import annotations
 
@@ -11,22 +12,33 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
-MANIFEST = "build.json"
+from .paths import MANIFEST
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write a text file through a temporary file in the same folder."""
+def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write(tmp)`` on a temporary file in ``path``'s folder, then rename it to ``path``.
+
+    Readers see the old file or the new one, never a half-written one; on failure the
+    temporary file is removed and ``path`` is untouched.
+    """
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        write(Path(tmp))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return path
+
+
+def write_text_atomic(path: Path, text: str) -> Path:
+    """Write a UTF-8 text file atomically (see :func:`write_atomic`)."""
+    return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 @contextmanager

@@ -12,31 +12,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__  # noqa: F401
-from .atomic import MANIFEST, staged_output
+from ._version import __version__
+from .atomic import staged_output
 from .config import Config
-from .errors import InputError, ValidationError
+from .errors import ValidationError
+from .ingest.prepare import load_and_validate
+from .ingest.validation import ValidatedData, write_rejected
 from .kpis import compute_kpis
 from .kpis.attribution import credited_revenue
-from .kpis.context import latest_date
-from .loading import load_raw
-from .mapping import load_mapping
-from .paths import KPI_STORE_NAME, MAPPING_FILE_NAME, REJECTED_SUBDIR
-from .subscriptions import subscriptions_to_revenue
-from .validation import ValidatedData, validate_tables, write_rejected
-
-FREQUENCIES = ("quarter", "month")
-
-
-def attribution_store_file(freq: str) -> str:
-    """File name of the credited-revenue table (one column per attribution model) for a period grain."""
-    return f"attribution_{freq}.parquet"
-
-
-def kpi_store_file(freq: str) -> str:
-    """File name of the KPI store for a period frequency."""
-    return KPI_STORE_NAME.replace(".parquet", f"_{freq}.parquet")
-
+from .paths import MANIFEST, REJECTED_SUBDIR, attribution_store_file, kpi_store_file
+from .periods import FREQUENCIES
 
 @dataclass
 class BuildResult:
@@ -47,38 +32,6 @@ class BuildResult:
     kpi_rows: dict[str, int]
     unavailable: dict[str, str]
     as_of: pd.Timestamp
-
-
-def resolve_mapping(raw_dir: Path, mapping: Path | None):
-    """The mapping given, else ``<raw>/mapping.yml`` when present, else none."""
-    if mapping is not None:
-        if not Path(mapping).exists():
-            raise InputError("mapping file not found", file=str(mapping))
-        return load_mapping(Path(mapping))
-    default = Path(raw_dir) / MAPPING_FILE_NAME
-    return load_mapping(default) if default.exists() else None
-
-
-def load_and_validate(raw_dir: Path, mapping: Path | None = None, lenient: bool = False,
-                      config: Config | None = None) -> ValidatedData:
-    """Read every table in ``raw_dir`` through the mapping and check it against the contract.
-
-    ``subscriptions`` are expanded to monthly ``revenue`` (see :mod:`partner_analysis.subscriptions`).
-    """
-    raw_dir = Path(raw_dir)
-    if not raw_dir.is_dir():
-        raise InputError("input folder not found", file=str(raw_dir))
-    sources = load_raw(raw_dir, resolve_mapping(raw_dir, mapping))
-    if "subscriptions" in sources and "revenue" in sources:
-        raise InputError("give either revenue or subscriptions, not both", file=str(raw_dir))
-    data = validate_tables({name: (src.file.name, src.frame) for name, src in sources.items()}, lenient=lenient)
-    if "subscriptions" in data.tables and data.report.ok:
-        config = config or Config()
-        as_of = pd.Timestamp(config.as_of) if config.as_of else latest_date(data.tables)
-        data.tables["revenue"] = subscriptions_to_revenue(data.tables.pop("subscriptions"), as_of)
-        data.report.notes.append(
-            f"subscriptions expanded to {len(data.tables['revenue']):,} monthly revenue rows (month-end MRR)")
-    return data
 
 
 def build(raw_dir: Path, processed_dir: Path, mapping: Path | None = None, lenient: bool = False,

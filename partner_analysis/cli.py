@@ -53,7 +53,7 @@ def demo_data(
     scale: Annotated[Scale, typer.Option("--scale", help="small (demo) or large (benchmark).")] = Scale.small,
 ) -> None:
     """Write a realistic synthetic dataset, every table, with documented planted effects."""
-    from .demo_data import write_demo_data
+    from .demo import write_demo_data
 
     written = write_demo_data(out, partners=partners, seed=seed, scale=scale.value)
     typer.echo(f"wrote {len(written)} files to {out} (planted effects in {out / 'planted_effects.json'})")
@@ -62,7 +62,7 @@ def demo_data(
 @app.command()
 def validate(raw: RawOpt = RAW_DIR, mapping: MappingOpt = None, config: ConfigOpt = CONFIG_FILE) -> None:
     """Check the input against the data contract; exit 0 when valid, 1 with the report when not."""
-    from .build import load_and_validate
+    from .ingest.prepare import load_and_validate
 
     try:
         data = load_and_validate(raw, mapping, config=load_config(config))
@@ -99,7 +99,7 @@ def kpis(
     period: Annotated[Period, typer.Option("--period", help="Period grain.")] = Period.quarter,
 ) -> None:
     """Write the KPI table (metric, period, partner_id, attribution, value, numerator, denominator, n)."""
-    from .atomic import write_text_atomic
+    from .atomic import write_atomic
     from .store import KpiStore
 
     if out.suffix.lower() not in (".parquet", ".csv"):
@@ -109,11 +109,9 @@ def kpis(
     except InputError as exc:
         _fail(exc)
     if out.suffix.lower() == ".csv":
-        write_text_atomic(out, rows.to_csv(index=False))
+        write_atomic(out, lambda tmp: rows.to_csv(tmp, index=False))
     else:
-        tmp = out.with_name(f".{out.name}.tmp")
-        rows.to_parquet(tmp, index=False)
-        tmp.replace(out)
+        write_atomic(out, lambda tmp: rows.to_parquet(tmp, index=False))
     typer.echo(f"wrote {len(rows):,} KPI rows to {out}")
 
 
@@ -146,7 +144,7 @@ def attribution(
 @app.command()
 def metrics(fmt: Annotated[CatalogFormat, typer.Option("--format", help="Output format.")] = CatalogFormat.table) -> None:
     """List the metric catalog."""
-    from .glossary import glossary_markdown
+    from .report.glossary import glossary_markdown
     from .kpis import catalog
 
     frame = catalog()
@@ -163,7 +161,7 @@ def metrics(fmt: Annotated[CatalogFormat, typer.Option("--format", help="Output 
 def glossary(out: Annotated[Path, typer.Option("--out", help="Folder for glossary.md and glossary.html.")] = REPORTS_DIR,
              config: ConfigOpt = CONFIG_FILE) -> None:
     """Write the KPI glossary as Markdown and HTML."""
-    from .glossary import write_glossary
+    from .report.glossary import write_glossary
 
     md_path, html_path = write_glossary(out, load_config(config).currency)
     typer.echo(f"wrote {md_path} and {html_path}")
@@ -175,10 +173,10 @@ def demo(raw: RawOpt = RAW_DIR, processed: ProcessedOpt = PROCESSED_DIR,
          config: ConfigOpt = CONFIG_FILE) -> None:
     """The main job on the embedded demo: make demo data if the raw folder is empty, build, summarise."""
     from .build import build as run_build
-    from .demo_data import write_demo_data
-    from .glossary import write_glossary
+    from .demo import write_demo_data
+    from .report.glossary import write_glossary
     from .store import KpiStore
-    from .summary import headline_table
+    from .report.summary import headline_table
 
     settings = load_config(config)
     if not any(p for p in raw.glob("*") if p.name != ".gitkeep"):

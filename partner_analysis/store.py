@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .atomic import MANIFEST
 from .errors import InputError
-from .paths import PROCESSED_DIR
+from .paths import MANIFEST, PROCESSED_DIR, attribution_store_file, kpi_store_file
 
 
 class KpiStore:
@@ -47,7 +46,6 @@ class KpiStore:
     def kpis(self, freq: str = "quarter") -> pd.DataFrame:
         """The whole KPI table (long format) for ``quarter`` or ``month`` periods."""
         if freq not in self._kpis:
-            from .build import kpi_store_file
             path = self.processed_dir / kpi_store_file(freq)
             if not path.exists():
                 raise InputError(f"no {freq} KPI store in this build", file=str(self.processed_dir))
@@ -56,7 +54,6 @@ class KpiStore:
 
     def attribution(self, freq: str = "quarter") -> pd.DataFrame:
         """Credited won partner revenue per period and partner, one column per attribution model."""
-        from .build import attribution_store_file
         path = self.processed_dir / attribution_store_file(freq)
         if not path.exists():
             raise InputError(f"no {freq} attribution table in this build", file=str(self.processed_dir))

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from partner_analysis.build import load_and_validate
-from partner_analysis.demo_data import write_demo_data
+from partner_analysis.ingest.prepare import load_and_validate
+from partner_analysis.demo import write_demo_data
 from partner_analysis.kpis import compute_kpis
 
 DEMO_PARTNERS = 80

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from partner_analysis.build import build, kpi_store_file
+from partner_analysis.build import build
+from partner_analysis.paths import kpi_store_file
 from partner_analysis.config import Config
 from partner_analysis.errors import InputError, ValidationError
 from partner_analysis.store import KpiStore

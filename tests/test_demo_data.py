@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from partner_analysis.build import load_and_validate
-from partner_analysis.contract import TABLES
-from partner_analysis.demo_data import PLANTED_EFFECTS, generate_demo_data, write_demo_data
+from partner_analysis.ingest.prepare import load_and_validate
+from partner_analysis.ingest.contract import TABLES
+from partner_analysis.demo import PLANTED_EFFECTS, generate_demo_data, write_demo_data
 
 # Large enough that the within-segment deal-size estimate has a standard error of about 0.02
 # (about 1,900 direct and 3,200 sourced won deals for this seed), small enough to take half a second.

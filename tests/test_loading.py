@@ -15,9 +15,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from partner_analysis.build import build, kpi_store_file, load_and_validate
+from partner_analysis.build import build
+from partner_analysis.ingest.prepare import load_and_validate
+from partner_analysis.paths import kpi_store_file
 from partner_analysis.errors import InputError, ValidationError
-from partner_analysis.loading import load_raw, read_table_file
+from partner_analysis.ingest.loading import load_raw
+from partner_analysis.ingest.readers import read_table_file
 
 PARTNER_ROWS = [
     ["partner_id", "partner_name", "partner_type", "joined_at", "annual_revenue"],

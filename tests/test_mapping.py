@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from partner_analysis.build import load_and_validate, resolve_mapping
+from partner_analysis.ingest.prepare import load_and_validate, resolve_mapping
 from partner_analysis.cli import app
 from partner_analysis.errors import InputError
-from partner_analysis.loading import load_raw
-from partner_analysis.mapping import MappingError, load_mapping
+from partner_analysis.ingest.loading import load_raw
+from partner_analysis.ingest.mapping import MappingError, load_mapping
 
 AGENTS = """\
 Agent,Office,Started
@@ -361,7 +361,7 @@ def test_dates_not_in_the_format_are_reported_by_validate(raw):
 
 def test_yes_and_no_in_a_mapping_stay_text(tmp_path):
     """YAML 1.1 would read Yes/No/On/Off as booleans and the value map would never match."""
-    from partner_analysis.mapping import load_mapping
+    from partner_analysis.ingest.mapping import load_mapping
 
     path = tmp_path / "mapping.yml"
     path.write_text("tables:\n  deals:\n    values:\n      stage: {Yes: won, No: lost, On: open}\n", encoding="utf-8")

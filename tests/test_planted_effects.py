@@ -10,9 +10,9 @@ import pytest
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
 
-from partner_analysis.demo_data import PLANTED_EFFECTS, generate_demo_data
+from partner_analysis.demo import PLANTED_EFFECTS, generate_demo_data
 from partner_analysis.kpis import compute_kpis
-from partner_analysis.validation import validate_tables
+from partner_analysis.ingest.validation import validate_tables
 
 
 @pytest.fixture(scope="module")

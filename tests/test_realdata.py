@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from partner_analysis.build import load_and_validate
+from partner_analysis.ingest.prepare import load_and_validate
 from partner_analysis.cli import app
 
 REPO = Path(__file__).parents[1]

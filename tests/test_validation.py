@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from partner_analysis.contract import REQUIRED_TABLES, TABLES
-from partner_analysis.validation import validate_tables
+from partner_analysis.ingest.contract import REQUIRED_TABLES, TABLES
+from partner_analysis.ingest.validation import validate_tables
 
 
 def partners(**overrides):

@@ -12,21 +12,8 @@ import numpy as np
 import pandas as pd
 
 from ..config import Config
-from ..contract import TABLES
+from ..ingest.coverage import latest_date
 from ..periods import code_bounds, code_labels, period_codes, period_range
-
-
-def latest_date(tables: dict[str, pd.DataFrame]) -> pd.Timestamp:
-    """The latest event date in any table (the default "as of"); scheduled dates such as an
-    agreement's end do not count."""
-    scheduled = {(t.name, c.name) for t in TABLES.values() for c in t.columns if c.scheduled}
-    latest = [
-        frame[c].max() for name, frame in tables.items() for c in frame.columns
-        if (name, c) not in scheduled and pd.api.types.is_datetime64_any_dtype(frame[c]) and frame[c].notna().any()
-    ]
-    if not latest:
-        raise ValueError("no dates in the data: cannot place anything in a period")
-    return max(latest)
 
 
 def earliest_activity_date(tables: dict[str, pd.DataFrame]) -> pd.Timestamp:

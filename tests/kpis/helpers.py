@@ -11,7 +11,7 @@ import pandas as pd
 
 from partner_analysis.config import Config
 from partner_analysis.kpis import KpiContext, compute_metric
-from partner_analysis.validation import validate_tables
+from partner_analysis.ingest.validation import validate_tables
 
 
 def validated(**raw: pd.DataFrame | dict) -> dict[str, pd.DataFrame]:

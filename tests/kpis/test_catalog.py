@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from partner_analysis.contract import TABLES
-from partner_analysis.glossary import glossary_html, glossary_markdown
+from partner_analysis.ingest.contract import TABLES
+from partner_analysis.report.glossary import glossary_html, glossary_markdown
 from partner_analysis.kpis import REGISTRY, compute_kpis
 from partner_analysis.kpis.registry import KPI_COLUMNS
 

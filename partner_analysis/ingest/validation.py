@@ -17,8 +17,8 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from .contract import TABLES, VALIDATION_ORDER, Column, Table
-from .errors import EXAMPLES_SHOWN, DataIssue, ValidationReport
-from .membership import member_of
+from ..errors import EXAMPLES_SHOWN, DataIssue, ValidationReport
+from ..membership import member_of
 
 _TRUE = {"true", "t", "yes", "y", "1"}
 _FALSE = {"false", "f", "no", "n", "0"}

@@ -11,63 +11,16 @@ the same seed gives the same bytes.
 """
 from __future__ import annotations
 
-import json
-import os
-import tempfile
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
+
+from .effects import PLANTED_EFFECTS
 
 SEGMENTS = ("smb", "mid_market", "enterprise")
 ATTRIBUTIONS = ("sourced", "influenced", "direct")
 PARTNER_TYPES = ("reseller", "referral", "technology", "service", "other")
 REGIONS = ("NA", "EMEA", "APAC", "LATAM")
 PRODUCTS = ("Core", "Analytics", "Integrations", "Platform")
-
-#: Effects planted in the data, with the values an analysis should recover.
-PLANTED_EFFECTS: dict = {
-    "deal_size_ratio": {
-        "sourced": 1.30, "influenced": 1.15,
-        "how": "amount = segment median x ratio[attribution] x lognormal(0, 0.6) for every deal, within segment",
-    },
-    "win_rate_odds_ratio": {
-        "sourced": 1.60, "influenced": 1.25,
-        "how": "P(won | closed) = logistic(segment intercept + log(odds ratio[attribution]))",
-    },
-    "sales_cycle_ratio": {
-        "sourced": 0.80, "influenced": 0.90,
-        "how": "won-deal cycle days = segment median x ratio[attribution] x lognormal(0, 0.5); "
-               "deals still open at the end are censored (no closed_at)",
-    },
-    "churn_hazard_ratio": {
-        "partner": 0.70,
-        "how": "customer lifetime ~ exponential with monthly hazard = segment hazard x 0.70 for partner customers",
-    },
-    "customer_nps_difference": {
-        "partner": 0.8,
-        "how": "customer NPS score = round(normal(7.0 + 0.8 if partner channel, 1.8)) clipped to 0..10",
-    },
-    "engagement_pipeline_elasticity": {
-        "value": 0.5,
-        "how": "each partner-quarter draws an engagement multiplier m ~ lognormal(0, 0.5); that quarter's "
-               "activity counts scale with m and the NEXT quarter's sourced and influenced deal creation "
-               "rate with m ** 0.5",
-    },
-    "activation": {
-        "productive_share": 0.70,
-        "median_days_to_first_deal": 120,
-        "expected_activated_within_180_days": round(0.70 * (1 - 0.5 ** (180 / 120)), 4),
-        "how": "70% of partners are productive; a productive partner's first sourced deal is created "
-               "exponential(median 120 days) after joined_at, more follow at its own rate; unproductive "
-               "partners never bring a deal (activation by an approved registration a few days earlier is possible)",
-    },
-    "segment_mix": {
-        "sourced": {"smb": 0.65, "mid_market": 0.25, "enterprise": 0.10},
-        "influenced": {"smb": 0.45, "mid_market": 0.35, "enterprise": 0.20},
-        "direct": {"smb": 0.20, "mid_market": 0.35, "enterprise": 0.45},
-    },
-}
 
 _SEGMENT_MEDIAN_AMOUNT = np.array([8_000.0, 35_000.0, 150_000.0])
 _SEGMENT_WIN_INTERCEPT = np.array([0.0, -0.4, -0.9])
@@ -671,49 +624,3 @@ def generate_demo_data(partners: int = 300, seed: int = 7, scale: str = "small",
         "incidents": _incidents(ids[tech], traits["joined"][tech], seed, first, last),
         "agreements": _agreements(partner_frame, traits, last),
     }
-
-
-def _iso_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Dates as ``2025-03-31`` and datetimes as ``2025-03-31T14:05``, as a CSV export writes them."""
-    out = frame.copy()
-    for column in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[column]):
-            values = out[column]
-            has_time = (values.dropna() != values.dropna().dt.normalize()).any()
-            out[column] = values.dt.strftime("%Y-%m-%dT%H:%M" if has_time else "%Y-%m-%d")
-    return out
-
-
-def _write_atomic(path: Path, write) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_demo_data(out_dir, partners: int = 300, seed: int = 7, scale: str = "small",
-                    file_format: str | None = None) -> dict[str, Path]:
-    """Write every table (CSV for ``small``, Parquet for ``large``) and ``planted_effects.json``.
-
-    Each file is written atomically; the same arguments give byte-identical files.
-    """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    fmt = file_format or ("parquet" if scale == "large" else "csv")
-    written = {}
-    for name, frame in generate_demo_data(partners, seed, scale).items():
-        path = out / f"{name}.{fmt}"
-        if fmt == "csv":
-            _write_atomic(path, lambda tmp, f=_iso_text(frame): f.to_csv(tmp, index=False, lineterminator="\n"))
-        else:
-            _write_atomic(path, lambda tmp, f=frame: f.to_parquet(tmp, index=False))
-        written[name] = path
-    effects = {**PLANTED_EFFECTS, "generated_with": {"seed": seed, "scale": scale, "partners": partners}}
-    path = out / "planted_effects.json"
-    _write_atomic(path, lambda tmp: Path(tmp).write_text(json.dumps(effects, indent=2) + "\n", encoding="utf-8"))
-    written["planted_effects"] = path
-    return written

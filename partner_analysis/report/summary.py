@@ -5,7 +5,7 @@ import math
 
 import pandas as pd
 
-from .kpis.registry import REGISTRY
+from ..kpis.registry import REGISTRY
 
 #: (metric id, attribution) shown in the summary, in order.
 HEADLINES = (

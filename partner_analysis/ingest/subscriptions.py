@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .periods import code_labels, period_codes
+from ..periods import code_labels, period_codes
 
 
 def subscriptions_to_revenue(subscriptions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:

@@ -31,7 +31,8 @@ import pandas as pd
 import yaml
 
 from .contract import TABLES
-from .errors import EXAMPLES_SHOWN, DataIssue, InputError
+from ..errors import EXAMPLES_SHOWN, DataIssue, InputError
+from .readers import read_table_file
 
 _TABLE_KEYS = {"file", "sheet", "columns", "values", "constants", "dates", "lookups", "fill", "clear_when"}
 _LOOKUP_KEYS = {"file", "by", "key", "value", "match", "values", "aggregate"}
@@ -204,8 +205,6 @@ def _parse_dates(frame: pd.DataFrame, column: str, fmt: str, table: str, file: P
 
 
 def _lookup(frame: pd.DataFrame, column: str, spec: Lookup, raw_dir: Path, file: Path) -> pd.Series:
-    from .loading import read_table_file
-
     other_path = raw_dir / spec.file
     if not other_path.is_file():
         raise InputError(f"lookup for {column!r} names {spec.file!r}, which is not there", file=str(raw_dir))

@@ -1,4 +1,4 @@
-"""Read input files into raw frames with canonical table and column names.
+"""Read one input file into a frame: a reader per file type, registered by suffix.
 
 CSV (``,`` ``;`` tab or ``|``, UTF-8 with or without BOM, LF or CRLF) is read as text, so that
 the contract parses every cell itself and reports what it cannot parse; Parquet and Excel keep
@@ -8,31 +8,27 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Callable
 
 import pandas as pd
 
-from .contract import REQUIRED_TABLES, TABLES
-from .errors import InputError
+from ..errors import InputError
 
-if TYPE_CHECKING:
-    from .mapping import Mapping
-
-TABLE_NAMES = tuple(TABLES)
-SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".xlsx")
+Reader = Callable[[Path, "str | int | None"], pd.DataFrame]
+#: File suffix -> reader; :func:`reader` registers one.
+READERS: dict[str, Reader] = {}
 _DELIMITERS = ",;\t|"
 _SNIFF_BYTES = 64 * 1024
 
 
-@dataclass(frozen=True)
-class SourceTable:
-    """One canonical table as read from its file (before validation)."""
-
-    table: str
-    file: Path
-    frame: pd.DataFrame
+def reader(*suffixes: str) -> Callable[[Reader], Reader]:
+    """Register the decorated function as the reader of files with these suffixes."""
+    def register(fn: Reader) -> Reader:
+        for suffix in suffixes:
+            READERS[suffix] = fn
+        return fn
+    return register
 
 
 def _decode(path: Path) -> str:
@@ -62,7 +58,8 @@ def _delimiter(text: str, path: Path) -> str:
         return best
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+@reader(".csv", ".tsv", ".txt")
+def _read_csv(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
     text = _decode(path)
     sep = _delimiter(text, path)
     try:
@@ -80,6 +77,22 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return frame
 
 
+@reader(".parquet")
+def _read_parquet(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for a non-Parquet file
+        raise InputError(f"not a Parquet file: {exc}", file=str(path)) from exc
+
+
+@reader(".xlsx")
+def _read_excel(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
+    try:
+        return pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, engine="openpyxl")
+    except Exception as exc:
+        raise InputError(f"not a readable Excel workbook: {exc}", file=str(path)) from exc
+
+
 def read_table_file(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
     """Read one file into a frame (CSV as text; Parquet and Excel with their own types).
 
@@ -91,21 +104,11 @@ def read_table_file(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
         trailing fields as empty; blank lines are skipped, and rows are numbered as data rows.)
     """
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".tsv", ".txt"):
-        frame = _read_csv(path)
-    elif suffix == ".parquet":
-        try:
-            frame = pd.read_parquet(path)
-        except Exception as exc:  # pyarrow raises several types for a non-Parquet file
-            raise InputError(f"not a Parquet file: {exc}", file=str(path)) from exc
-    elif suffix == ".xlsx":
-        try:
-            frame = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, engine="openpyxl")
-        except Exception as exc:
-            raise InputError(f"not a readable Excel workbook: {exc}", file=str(path)) from exc
-    else:
-        raise InputError(f"unsupported file type {suffix!r}; expected one of {', '.join(SUFFIXES)}", file=str(path))
+    read = READERS.get(path.suffix.lower())
+    if read is None:
+        raise InputError(f"unsupported file type {path.suffix.lower()!r}; expected one of {', '.join(READERS)}",
+                         file=str(path))
+    frame = read(path, sheet)
     frame.columns = [str(c).strip() for c in frame.columns]
     dupes = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
     # CSV and Excel readers rename a repeated name `x` to `x.1`: report the name as the file writes it
@@ -118,50 +121,3 @@ def read_table_file(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
     return frame
 
 
-def _candidates(raw_dir: Path, table: str) -> list[Path]:
-    return sorted(p for p in raw_dir.iterdir() if p.is_file() and p.stem == table and p.suffix.lower() in SUFFIXES)
-
-
-def load_raw(raw_dir: Path, mapping: "Mapping | None" = None,
-             required: tuple[str, ...] = REQUIRED_TABLES) -> dict[str, SourceTable]:
-    """Read every canonical table found in ``raw_dir`` and apply the mapping.
-
-    A table comes from the file the mapping names, else from ``<table>.csv|.tsv|.parquet|.xlsx``.
-    Files that belong to no table are ignored.
-
-    Raises
-    ------
-    InputError
-        A required table is missing, or a table has two candidate files.
-    """
-    from .mapping import apply_mapping
-
-    raw_dir = Path(raw_dir)
-    found: dict[str, SourceTable] = {}
-    for table in TABLE_NAMES:
-        spec = mapping.tables.get(table) if mapping else None
-        if spec is not None and spec.file:
-            path = raw_dir / spec.file
-            if not path.is_file():
-                raise InputError(f"the mapping names {spec.file!r} for table {table}, but it is not there",
-                                 file=str(raw_dir))
-        else:
-            paths = _candidates(raw_dir, table)
-            if len(paths) > 1:
-                raise InputError(f"two files for table {table}: {', '.join(p.name for p in paths)}; keep one",
-                                 file=str(raw_dir))
-            if not paths:
-                continue
-            path = paths[0]
-        frame = read_table_file(path, spec.sheet if spec else None)
-        if spec is not None:
-            frame = apply_mapping(table, frame, spec, path, raw_dir)
-        found[table] = SourceTable(table, path, frame)
-    if mapping is not None and mapping.required_tables is not None:
-        required = mapping.required_tables
-    missing = [t for t in required if t not in found]
-    if missing:
-        looked = ", ".join(f"{t}{s}" for t in missing for s in (".csv", ".parquet", ".xlsx"))
-        raise InputError(f"required table(s) {', '.join(missing)} not found (looked for {looked}, "
-                         "or a file named in the mapping)", file=str(raw_dir))
-    return found

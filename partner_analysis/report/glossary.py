@@ -5,8 +5,8 @@ from pathlib import Path
 
 import markdown
 
-from .atomic import write_text_atomic
-from .kpis.registry import FAMILIES, REGISTRY
+from ..atomic import write_text_atomic
+from ..kpis.registry import FAMILIES, REGISTRY
 
 _DIRECTION = {"higher": "higher is better", "lower": "lower is better", "neutral": "neither better nor worse"}
 _STYLE = """body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:2rem auto;
