@@ -28,9 +28,19 @@ def test_unknown_key_is_an_error(tmp_path):
         load_config(path)
 
 
-@pytest.mark.parametrize("text,message", [("fiscal_year_start_month: 13\n", "1-12"),
-                                          ("activation_window_days: 0\n", "positive"),
-                                          ("fiscal_year_start_month: [\n", "not valid YAML")])
+@pytest.mark.parametrize("text,message", [
+    ("fiscal_year_start_month: 13\n", "fiscal_year_start_month: should be less than or equal to 12, got 13"),
+    ('fiscal_year_start_month: "7"\n', "fiscal_year_start_month: should be a valid integer, got '7' \\(text\\)"),
+    ("activation_window_days: 0\n", "activation_window_days: should be greater than 0"),
+    ("fiscal_year_start_month: [\n", "not valid YAML"),
+    ("engagement_components:\n  portal_login: {weight: 1}\n", "engagement_components.portal_login.saturation: is required"),
+    ("engagement_components:\n  portal_logins: {weight: 1, saturation: 3}\n", "unknown: portal_logins"),
+    ("engagement_components:\n  portal_login: {weight: 0, saturation: 3}\n", "weight above 0"),
+    ("tier_thresholds:\n  gold: {min_revenue: lots}\n", "tier_thresholds.gold.min_revenue: should be a valid number"),
+    ("timezone: Pacific Time\n", "timezone: should be an IANA time zone name"),
+    ("as_of: yesterday\n", "as_of: should be a valid date"),
+    ("- 1\n- 2\n", "key: value"),
+])
 def test_bad_values_are_errors(tmp_path, text, message):
     path = tmp_path / "c.yml"
     path.write_text(text)
@@ -59,3 +69,18 @@ def test_labels_sort_chronologically():
     assert sorted(labels, key=lambda s: label_code(s, "quarter")) == sorted(labels)
     with pytest.raises(ValueError):
         label_code("2025-Q1", "quarter")
+
+
+def test_settings_file_values_are_typed(tmp_path):
+    path = tmp_path / "c.yml"
+    path.write_text("fiscal_year_start_month: 7\nas_of: 2025-06-30\ntimezone: America/Los_Angeles\n"
+                    "metrics: [metrics/mine.py]\nengagement_components:\n  portal_login: {weight: 1, saturation: 30}\n")
+    config = load_config(path)
+    assert config.fiscal_year_start_month == 7 and str(config.as_of) == "2025-06-30"
+    assert config.engagement_components["portal_login"].saturation == 30.0
+    assert config.metrics == (tmp_path / "metrics" / "mine.py",)  # relative to the settings file
+
+
+def test_settings_are_frozen():
+    with pytest.raises(Exception):
+        Config().currency = "EUR"

@@ -14,11 +14,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..vocabulary import ATTRIBUTIONS, PARTNER_TYPES
 from .effects import PLANTED_EFFECTS
 
 SEGMENTS = ("smb", "mid_market", "enterprise")
-ATTRIBUTIONS = ("sourced", "influenced", "direct")
-PARTNER_TYPES = ("reseller", "referral", "technology", "service", "other")
 REGIONS = ("NA", "EMEA", "APAC", "LATAM")
 PRODUCTS = ("Core", "Analytics", "Integrations", "Platform")
 

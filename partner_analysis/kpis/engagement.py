@@ -308,11 +308,11 @@ def _engagement_score(ctx: KpiContext) -> pd.DataFrame:
     counts = acts.groupby(["period", "partner_id", "activity"], observed=True).size().unstack("activity", fill_value=0)
     grid = ctx.partner_periods().set_index(["period", "partner_id"])
     counts = counts.reindex(grid.index, fill_value=0)
-    total_weight = sum(w for w, _ in components.values())
+    total_weight = sum(c.weight for c in components.values())
     score = np.zeros(len(counts))
-    for activity, (weight, saturation) in components.items():
+    for activity, component in components.items():
         column = counts[activity].to_numpy() if activity in counts.columns else np.zeros(len(counts))
-        score += weight * np.minimum(1.0, column / (saturation * per_period))
+        score += component.weight * np.minimum(1.0, column / (component.saturation * per_period))
     frame = counts.index.to_frame(index=False).assign(score=100.0 * score / total_weight)
     partner_rows = frame.assign(attribution="all", value=frame["score"], numerator=np.nan, denominator=np.nan, n=1)
     program = frame.groupby("period", as_index=False)["score"].agg(["sum", "count"])

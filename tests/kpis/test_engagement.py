@@ -397,7 +397,8 @@ def test_engagement_score_per_month_uses_a_third_of_the_saturation(scored):
 
 
 def test_engagement_score_with_configured_components(scored):
-    config = Config(engagement_components={"portal_login": (3.0, 10.0), "event_attended": (1.0, 2.0)})
+    config = Config(engagement_components={"portal_login": {"weight": 3.0, "saturation": 10.0},
+                                           "event_attended": {"weight": 1.0, "saturation": 2.0}})
     rows = rows_of("engagement_score", context(scored, as_of="2024-06-30", config=config))
     assert value_of(rows, "2024Q1", "p1") == approx(75)  # 100 x (3 x min(1, 15/10) + 1 x 0) / 4
     assert value_of(rows, "2024Q2", "p3") == approx(25)  # 100 x (3 x 0 + 1 x min(1, 2/2)) / 4
