@@ -1,10 +1,13 @@
 """Settings file and fiscal periods."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from partner_analysis.config import Config, load_config
 from partner_analysis.errors import InputError
@@ -84,3 +87,23 @@ def test_settings_file_values_are_typed(tmp_path):
 def test_settings_are_frozen():
     with pytest.raises(Exception):
         Config().currency = "EUR"
+
+
+@given(day=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2200, 12, 31)), start=st.integers(1, 12))
+@settings(max_examples=300, derandomize=True, deadline=None)
+def test_fiscal_labels_follow_the_written_definition(day, start):
+    """README: a fiscal year starts in month `start` and is named by the calendar year in which it
+    ends; its quarters are counted from that month. Worked out here without pandas."""
+    months_in = (day.month - start) % 12
+    fiscal_year = day.year + (1 if start != 1 and day.month >= start else 0)
+    expected = f"{fiscal_year}Q{months_in // 3 + 1}"
+    assert period_labels(pd.Series(pd.to_datetime([day])), "quarter", start).iloc[0] == expected
+    first, end = period_bounds(expected, "quarter", start)
+    assert first <= pd.Timestamp(day) < end
+
+
+@pytest.mark.parametrize("label,freq", [("2025-Q1", "quarter"), ("2025Q5", "quarter"), ("25Q1", "quarter"),
+                                        ("2025-13", "month"), ("2025-3", "month"), ("2025Q1", "month")])
+def test_malformed_labels_name_the_form(label, freq):
+    with pytest.raises(ValueError, match="is not a (quarter|month) label like"):
+        label_code(label, freq)
