@@ -86,3 +86,11 @@ class ValidationError(Exception):
     def __init__(self, report: ValidationReport):
         self.report = report
         super().__init__(report.render())
+
+
+class NotInStore(KeyError):
+    """A query names something the build does not hold (a metric, partner or table); the message
+    says what exists."""
+
+    def __str__(self) -> str:  # KeyError would quote the whole message
+        return str(self.args[0]) if self.args else ""

@@ -31,3 +31,24 @@ def demo_tables(demo_raw_dir):
 @pytest.fixture(scope="session")
 def demo_kpis(demo_tables):
     return compute_kpis(demo_tables)
+
+
+@pytest.fixture(scope="session")
+def demo_store_dir(demo_raw_dir, tmp_path_factory) -> Path:
+    """The demo dataset built once per test session (per xdist worker). Read-only by convention."""
+    from partner_analysis.build import build
+
+    processed = tmp_path_factory.mktemp("demo_processed")
+    build(demo_raw_dir, processed)
+    return processed
+
+
+@pytest.fixture
+def restore_registry():
+    """Metrics a test declares are gone after it: the catalog stays the catalog for other tests."""
+    from partner_analysis.kpis.registry import REGISTRY
+
+    saved = dict(REGISTRY)
+    yield REGISTRY
+    REGISTRY.clear()
+    REGISTRY.update(saved)

@@ -5,6 +5,7 @@ so a metric is declared exactly once.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
@@ -19,7 +20,11 @@ FAMILIES = {
     "customer": "Customer impact & retention",
     "health": "Partnership health & economics",
     "integration": "Integration adoption",
+    "custom": "Your own metrics",
 }
+#: Where a metric was declared: the catalog of the package, or the analyst (a notebook cell or a
+#: project metric file listed in the settings).
+ORIGINS = ("catalog", "user")
 UNITS = ("currency", "count", "ratio", "days", "hours", "score", "multiple")
 DIRECTIONS = ("higher", "lower", "neutral")
 #: How a metric's rows re-aggregate: ``sum`` (value is additive), ``ratio`` (value = numerator /
@@ -64,6 +69,8 @@ class MetricSpec:
         Which date places a row in a period (e.g. ``closed_at`` of won deals).
     bounded : bool
         For ``ratio`` units: whether values lie in [0, 1] (net revenue retention, say, does not).
+    origin : str
+        ``catalog`` (declared by the package) or ``user`` (declared by the analyst).
     """
 
     id: str
@@ -79,6 +86,7 @@ class MetricSpec:
     partner_grain: bool = True
     period_basis: str = ""
     bounded: bool = True
+    origin: str = "catalog"
 
     def __post_init__(self) -> None:
         if self.family not in FAMILIES:
@@ -91,6 +99,10 @@ class MetricSpec:
             raise ValueError(f"{self.id}: unknown aggregation {self.aggregation!r}")
         if not set(self.attributions) <= set(ALL_ATTRIBUTIONS) or "all" not in self.attributions:
             raise ValueError(f"{self.id}: attributions must include 'all' and be among {ALL_ATTRIBUTIONS}")
+        if self.origin not in ORIGINS:
+            raise ValueError(f"{self.id}: origin must be one of {ORIGINS}")
+        if not self.id.isidentifier() or self.id != self.id.lower():
+            raise ValueError(f"{self.id!r}: a metric id is lower-case letters, digits and underscores")
 
     @property
     def partner_attributions(self) -> tuple[str, ...]:
@@ -108,6 +120,33 @@ class Metric:
 REGISTRY: dict[str, Metric] = {}
 
 
+class MetricReplaced(UserWarning):
+    """An analyst's metric was declared again (a notebook cell re-run): the new definition replaces it."""
+
+
+def register(spec: MetricSpec, compute: Callable[["KpiContext"], pd.DataFrame]) -> Metric:
+    """Put a metric in the registry.
+
+    A user metric declared again replaces the earlier definition, with a :class:`MetricReplaced`
+    note, so that re-running a notebook cell works; a catalog id can be declared only once, and
+    never by a user metric.
+
+    Raises
+    ------
+    ValueError
+        The id is already taken by a catalog metric (or declared twice in the catalog).
+    """
+    existing = REGISTRY.get(spec.id)
+    if existing is not None:
+        if existing.spec.origin == "catalog" or spec.origin == "catalog":
+            raise ValueError(f"metric {spec.id!r} is declared twice" if spec.origin == "catalog" else
+                             f"{spec.id!r} is a catalog metric ({existing.spec.label}); give your metric another id")
+        warnings.warn(f"metric {spec.id!r} declared again: the new definition replaces the earlier one",
+                      MetricReplaced, stacklevel=3)
+    REGISTRY[spec.id] = Metric(spec, compute)
+    return REGISTRY[spec.id]
+
+
 def metric(**spec_fields) -> Callable:
     """Register the decorated function as the computation of the metric described by ``spec_fields``.
 
@@ -117,13 +156,11 @@ def metric(**spec_fields) -> Callable:
     """
     spec = MetricSpec(**spec_fields)
 
-    def register(fn: Callable[["KpiContext"], pd.DataFrame]) -> Callable[["KpiContext"], pd.DataFrame]:
-        if spec.id in REGISTRY:
-            raise ValueError(f"metric {spec.id!r} is declared twice")
-        REGISTRY[spec.id] = Metric(spec, fn)
+    def declare(fn: Callable[["KpiContext"], pd.DataFrame]) -> Callable[["KpiContext"], pd.DataFrame]:
+        register(spec, fn)
         return fn
 
-    return register
+    return declare
 
 
 def catalog() -> pd.DataFrame:
@@ -133,7 +170,7 @@ def catalog() -> pd.DataFrame:
          "direction": m.spec.direction, "aggregation": m.spec.aggregation,
          "requires": ", ".join(m.spec.requires), "attributions": ", ".join(m.spec.attributions),
          "partner_grain": m.spec.partner_grain, "period_basis": m.spec.period_basis, "bounded": m.spec.bounded,
-         "definition": m.spec.definition, "formula": m.spec.formula}
+         "origin": m.spec.origin, "definition": m.spec.definition, "formula": m.spec.formula}
         for m in REGISTRY.values()
     ]
     order = {f: i for i, f in enumerate(FAMILIES)}
