@@ -5,6 +5,7 @@ previous ``data/processed`` intact.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -18,7 +19,7 @@ from .config import Config
 from .errors import ValidationError
 from .ingest.prepare import load_and_validate
 from .ingest.validation import ValidatedData, write_rejected
-from .kpis import compute_kpis
+from .kpis import REGISTRY, compute_kpis, load_metric_files
 from .kpis.attribution import credited_revenue
 from .paths import MANIFEST, REJECTED_SUBDIR, attribution_store_file, kpi_store_file
 from .periods import FREQUENCIES
@@ -38,12 +39,19 @@ def build(raw_dir: Path, processed_dir: Path, mapping: Path | None = None, lenie
           config: Config | None = None, progress: bool = False) -> BuildResult:
     """Validate the raw tables and write them, the rejected rows and the KPI store.
 
+    The KPI store holds the catalog and the metrics of the project metric files listed in the
+    settings (``metrics:``); metrics declared only in a notebook session are not built.
+
     Raises
     ------
     ValidationError
         The input breaks the contract (strict mode); nothing is written.
+    InputError
+        A project metric file is missing or fails to run.
     """
     config = config or Config()
+    user_metrics = load_metric_files(config.metrics)
+    metric_ids = [m for m, entry in REGISTRY.items() if entry.spec.origin == "catalog"] + list(user_metrics)
     data = load_and_validate(raw_dir, mapping, lenient, config)
     if not data.report.ok:
         raise ValidationError(data.report)
@@ -58,7 +66,7 @@ def build(raw_dir: Path, processed_dir: Path, mapping: Path | None = None, lenie
             write_rejected(data.rejected, staging / REJECTED_SUBDIR)
             files += [f"{REJECTED_SUBDIR}/{name}.csv" for name in data.rejected]
         for freq in FREQUENCIES:
-            result = compute_kpis(data.tables, config, freq, progress=progress)
+            result = compute_kpis(data.tables, config, freq, metrics=metric_ids, progress=progress)
             result.rows.to_parquet(staging / kpi_store_file(freq), index=False)
             files.append(kpi_store_file(freq))
             kpi_rows[freq], unavailable, as_of = len(result.rows), result.unavailable, result.as_of
@@ -74,6 +82,9 @@ def build(raw_dir: Path, processed_dir: Path, mapping: Path | None = None, lenie
             "as_of": as_of.date().isoformat(),
             "currency": config.currency,
             "fiscal_year_start_month": config.fiscal_year_start_month,
+            "config": config.model_dump(mode="json"),
+            "user_metrics": {m: {**dataclasses.asdict(REGISTRY[m].spec), "file": str(path)}
+                             for m, path in user_metrics.items()},
             "rows_in": data.report.rows_in,
             "rows_kept": data.report.rows_kept,
             "rows_rejected": data.report.rows_rejected,

@@ -141,19 +141,33 @@ def attribution(
     typer.echo("program total: " + f"{latest.loc[latest['partner_id'].isna(), 'even_split'].sum():,.0f}")
 
 
+def _with_project_metrics(config: Path):
+    """The settings, with the project metric files they list loaded into the catalog."""
+    from .kpis import load_metric_files
+
+    settings = load_config(config)
+    load_metric_files(settings.metrics)
+    return settings
+
+
 @app.command()
-def metrics(fmt: Annotated[CatalogFormat, typer.Option("--format", help="Output format.")] = CatalogFormat.table) -> None:
-    """List the metric catalog."""
+def metrics(fmt: Annotated[CatalogFormat, typer.Option("--format", help="Output format.")] = CatalogFormat.table,
+            config: ConfigOpt = CONFIG_FILE) -> None:
+    """List the metric catalog (with your project metrics, marked origin=user)."""
     from .report.glossary import glossary_markdown
     from .kpis import catalog
 
+    try:
+        _with_project_metrics(config)
+    except InputError as exc:
+        _fail(exc)
     frame = catalog()
     if fmt is CatalogFormat.json:
         typer.echo(json.dumps(frame.to_dict(orient="records"), indent=2))
     elif fmt is CatalogFormat.markdown:
         typer.echo(glossary_markdown())
     else:
-        listing = frame[["id", "family", "unit", "direction", "requires"]]
+        listing = frame[["id", "family", "unit", "direction", "requires", "origin"]]
         typer.echo(listing.to_string(index=False))
 
 
@@ -163,7 +177,11 @@ def glossary(out: Annotated[Path, typer.Option("--out", help="Folder for glossar
     """Write the KPI glossary as Markdown and HTML."""
     from .report.glossary import write_glossary
 
-    md_path, html_path = write_glossary(out, load_config(config).currency)
+    try:
+        settings = _with_project_metrics(config)
+    except InputError as exc:
+        _fail(exc)
+    md_path, html_path = write_glossary(out, settings.currency)
     typer.echo(f"wrote {md_path} and {html_path}")
 
 

@@ -35,7 +35,9 @@ def glossary_markdown(currency: str = "USD") -> str:
                 f"- **Unit**: {unit}; {_DIRECTION[s.direction]}",
                 f"- **Grain**: {grain}; attribution views: {', '.join(s.attributions)}; "
                 f"period by {s.period_basis or 'its date'}",
-                f"- **Needs**: {', '.join(s.requires)}", "",
+                f"- **Needs**: {', '.join(s.requires)}",
+                *(["- **Declared by**: you (a project metric, not part of the catalog)"] if s.origin == "user" else []),
+                "",
             ]
     return "\n".join(lines)
 
