@@ -34,6 +34,11 @@ class Period(str, Enum):
     month = "month"
 
 
+class Audience(str, Enum):
+    internal = "internal"
+    partner = "partner"
+
+
 class CatalogFormat(str, Enum):
     table = "table"
     markdown = "markdown"
@@ -183,6 +188,36 @@ def glossary(out: Annotated[Path, typer.Option("--out", help="Folder for glossar
         _fail(exc)
     md_path, html_path = write_glossary(out, settings.currency)
     typer.echo(f"wrote {md_path} and {html_path}")
+
+
+@app.command()
+def report(
+    notebook: Annotated[str, typer.Argument(help="A notebook in notebooks/ (e.g. 70_partner_scorecard) or a path.")],
+    quarter: Annotated[Optional[str], typer.Option("--quarter", help="Fiscal quarter, e.g. 2025Q4 (default: latest).")] = None,
+    partner: Annotated[Optional[list[str]], typer.Option("--partner", help="A partner id (repeatable).")] = None,
+    all_partners: Annotated[bool, typer.Option("--all-partners", help="Every partner in the program in the quarter.")] = False,
+    audience: Annotated[Audience, typer.Option("--audience", help="internal, or partner: safe to send to that partner.")] = Audience.internal,
+    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Reports rendered in parallel.")] = 2,
+    resume: Annotated[bool, typer.Option("--resume", help="Re-run only reports missing, failed or stale.")] = False,
+    out: Annotated[Path, typer.Option("--out", help="Reports folder.")] = REPORTS_DIR,
+    timeout: Annotated[int, typer.Option("--timeout", min=1, help="Seconds a notebook cell may run.")] = 600,
+    processed: ProcessedOpt = PROCESSED_DIR,
+) -> None:
+    """Run a notebook with papermill per partner / per quarter and export offline HTML (exit 1 if any failed)."""
+    from .report.publish import publish
+
+    try:
+        result = publish([notebook], processed, out, quarter=quarter, partners=partner or None,
+                         all_partners=all_partners, audience=audience.value, n_jobs=jobs, resume=resume,
+                         timeout=timeout, progress=sys.stderr.isatty())
+    except (InputError, ValueError, KeyError, FileNotFoundError) as exc:
+        _fail(exc)
+    typer.echo(result.summary())
+    typer.echo(f"index: {result.out_dir / 'index.html'}")
+    if result.interrupted:
+        raise typer.Exit(130)
+    if not result.ok:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -119,6 +119,18 @@ class KpiStore:
         """Every period label of the build's KPI store, oldest first."""
         return sorted(self._kpi_rows(freq)["period"].unique())
 
+    def select_periods(self, periods: str | tuple[str, str] | None = None, last: int | None = None,
+                       freq: str = "quarter") -> list[str]:
+        """The build's period labels asked for (one label, an inclusive range, or the last N), checked
+        as :meth:`kpi` checks them; every period when neither is given."""
+        return self._checked_periods(periods, last, freq) or self.periods(freq)
+
+    def check_partner(self, partner: str) -> str:
+        """The partner id if the build has it; otherwise :class:`NotInStore` naming close ids."""
+        if partner not in set(self._partner_ids()):
+            raise NotInStore(_unknown("partner", partner, self._partner_ids()))
+        return partner
+
     def latest_period(self, freq: str = "quarter") -> str:
         """The period holding the as-of date (the current, possibly partial, period)."""
         return self.periods(freq)[-1]

@@ -1,11 +1,10 @@
 """The KPI summary printed by ``partner-analysis demo`` and ``build``: headline metrics of one period."""
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from ..kpis.registry import REGISTRY
+from .formatting import format_value
 
 #: (metric id, attribution) shown in the summary, in order.
 HEADLINES = (
@@ -20,21 +19,6 @@ HEADLINES = (
 
 #: Metrics by join cohort whose latest periods are not reported until the cohort has matured.
 COHORT_METRICS = ("activation_rate",)
-
-
-def format_value(value: float, unit: str, currency: str = "USD") -> str:
-    """A KPI value as a reader expects it: money with thousands separators, ratios as percent."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if unit == "currency":
-        return f"{currency} {value:,.0f}"
-    if unit == "ratio":
-        return f"{value:.1%}"
-    if unit == "count":
-        return f"{value:,.0f}"
-    if unit == "multiple":
-        return f"{value:.2f}x"
-    return f"{value:,.1f}"
 
 
 def headline_table(kpis: pd.DataFrame, period: str, currency: str = "USD") -> pd.DataFrame:

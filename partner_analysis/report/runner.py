@@ -1,0 +1,200 @@
+"""Render report jobs in batch: papermill in reused kernels, several workers, offline HTML.
+
+One orchestrating process hands jobs to ``jobs`` worker processes; each worker keeps one warm
+kernel (:class:`~.kernel.KernelSession`) and runs report after report in it through papermill,
+resetting the kernel in between, then exports the executed notebook to self-contained HTML. A
+failing report is recorded with its error and the batch goes on; a worker whose kernel died or
+hung restarts it. Every file is written atomically; on Ctrl-C the workers shut their kernels down
+before the batch stops, so no kernel or process is left behind.
+"""
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import signal
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from .._version import __version__
+from .jobs import ReportJob, parameters_key
+from .manifest import load_runs, save_runs
+
+DEFAULT_TIMEOUT = 600
+
+
+@dataclass
+class BatchResult:
+    """What a batch did: the run records of this batch, and the jobs kept from before (``resume``)."""
+
+    runs: list[dict] = field(default_factory=list)
+    kept: list[dict] = field(default_factory=list)
+    out_dir: Path = Path("reports")
+    interrupted: bool = False
+
+    @property
+    def failed(self) -> list[dict]:
+        return [r for r in self.runs if r["status"] != "ok"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.interrupted
+
+    def summary(self) -> str:
+        """The closing lines of a batch: counts, time per report, and every failure with its error."""
+        done = [r for r in self.runs if r["status"] == "ok"]
+        seconds = sum(r["seconds"] for r in self.runs)
+        lines = [f"{len(done)} report(s) rendered, {len(self.failed)} failed, {len(self.kept)} kept from an earlier run"
+                 + (f"; {seconds / max(len(self.runs), 1):.2f} s per report" if self.runs else "")
+                 + (" - interrupted" if self.interrupted else "")]
+        lines += [f"  FAILED {r['html']}: {r['error']}" for r in self.failed]
+        return "\n".join(lines)
+
+
+def run_reports(jobs: list[ReportJob], out_dir: Path, *, n_jobs: int = 1, timeout: float = DEFAULT_TIMEOUT,
+                resume: bool = False, progress: bool = False) -> BatchResult:
+    """Render ``jobs`` into ``out_dir`` and record them in its manifest.
+
+    Parameters
+    ----------
+    jobs : list of ReportJob
+        From :func:`~.jobs.plan_reports`.
+    out_dir : Path
+        The reports folder; HTML at ``<quarter>/<notebook>/<name>.html``, the executed notebook beside it.
+    n_jobs : int
+        Worker processes, each with its own kernel.
+    timeout : float
+        Seconds a notebook cell may run before the report fails.
+    resume : bool
+        Keep reports that an earlier run rendered from the same parameters and data; re-run the
+        rest (missing, failed or stale).
+    progress : bool
+        Show a progress bar.
+    """
+    out_dir = Path(out_dir).resolve()
+    runs = load_runs(out_dir)
+    result = BatchResult(out_dir=out_dir)
+    todo = []
+    for job in jobs:
+        earlier = runs.get(job.key)
+        if resume and earlier and earlier["status"] == "ok" and (out_dir / job.html).exists() \
+                and earlier.get("resume_key") == parameters_key(job):
+            result.kept.append(earlier)
+        else:
+            todo.append(job)
+    if not todo:
+        return result
+    workers = max(1, min(int(n_jobs), len(todo)))
+    context = multiprocessing.get_context("spawn")  # no forked copies of zmq sockets or threads
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
+                               initargs=(timeout,))
+    bar = tqdm(total=len(todo), desc="reports", unit="report", disable=not progress)
+    pending = {pool.submit(_render, job, str(out_dir), timeout) for job in todo}
+    try:
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                record = future.result()
+                runs[record["html"]] = record
+                result.runs.append(record)
+                save_runs(out_dir, runs)
+                bar.update(1)
+        pool.shutdown(wait=True)
+    except KeyboardInterrupt:
+        result.interrupted = True
+        _stop(pool)
+    finally:
+        bar.close()
+    return result
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and stop the workers; each shuts its kernel down on SIGTERM."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=30)
+        if process.is_alive():
+            process.kill()
+
+
+# -- in the worker processes ----------------------------------------------------------------------
+
+_SESSION = None
+
+
+def _start_worker(timeout: float) -> None:
+    """Start the worker's kernel; Ctrl-C is the orchestrator's to handle, SIGTERM shuts down cleanly."""
+    global _SESSION
+    from .kernel import KernelSession
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _terminate)
+    _SESSION = KernelSession()
+    atexit.register(_close_session)
+
+
+def _close_session() -> None:
+    global _SESSION
+    if _SESSION is not None:
+        session, _SESSION = _SESSION, None
+        session.close()
+
+
+def _terminate(signum, frame) -> None:
+    _close_session()
+    os._exit(128 + signum)
+
+
+def _render(job: ReportJob, out_dir: str, timeout: float) -> dict:
+    """Run one job in this worker's kernel and export it; returns its run record."""
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from ..atomic import write_text_atomic
+    from .engine import ENGINE_NAME
+    from .html import PageInfo, notebook_page
+    from .kernel import KernelError
+
+    started = time.perf_counter()
+    out = Path(out_dir)
+    executed, page = out / job.executed, out / job.html
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    scratch = executed.with_name(f".{executed.stem}.{os.getpid()}.tmp.ipynb")
+    status, error = "ok", None
+    try:
+        try:
+            _SESSION.reset()
+        except KernelError:
+            _SESSION.restart()
+        papermill.execute_notebook(job.notebook_path, str(scratch), parameters=job.parameters,
+                                   engine_name=ENGINE_NAME, session=_SESSION, execution_timeout=timeout,
+                                   kernel_name="python3", language="python", progress_bar=False,
+                                   request_save_on_cell_execute=False)
+    except PapermillExecutionError as exc:
+        status, error = "failed", f"cell {exc.cell_index + 1}: {exc.ename}: {exc.evalue}"
+    except Exception as exc:  # a hung or dead kernel, a timeout: restart it for the next report
+        status, error = "failed", f"{type(exc).__name__}: {exc}"
+        if not _SESSION.alive() or "Timeout" in type(exc).__name__:
+            _SESSION.restart()
+    if scratch.exists():
+        os.replace(scratch, executed)
+        if status == "ok":
+            nb = nbformat.read(executed, as_version=4)
+            info = PageInfo(title=job.title, subtitle=job.subtitle, data_range=job.data_range,
+                            made_at=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                            glossary_href=os.path.relpath(out / "glossary.html", page.parent),
+                            audience=job.audience)
+            write_text_atomic(page, notebook_page(nb, info))
+    return {**job.as_dict(), "status": status, "error": error, "seconds": round(time.perf_counter() - started, 3),
+            "ran_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "version": __version__,
+            "worker": os.getpid(), "resume_key": parameters_key(job)}
