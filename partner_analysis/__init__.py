@@ -21,7 +21,7 @@ from ._version import __version__
 from .build import build
 from .config import Config, load_config
 from .demo import PLANTED_EFFECTS, generate_demo_data, write_demo_data
-from .errors import DataIssue, InputError, NotInStore, ValidationError, ValidationReport
+from .errors import BuildLocked, DataIssue, InputError, NotInStore, ValidationError, ValidationReport
 from .ingest.contract import TABLES
 from .ingest.prepare import load_and_validate
 from .ingest.validation import validate_tables
@@ -31,11 +31,12 @@ from .kpis.attribution import MODELS as ATTRIBUTION_MODELS
 from .kpis.attribution import credit, credited_revenue
 from .paths import project_root
 from .store import KpiStore
+from .versions import current_build
 
 __all__ = [
-    "ATTRIBUTION_MODELS", "Config", "DataIssue", "InputError", "KpiContext", "KpiResult", "KpiStore",
+    "ATTRIBUTION_MODELS", "BuildLocked", "Config", "DataIssue", "InputError", "KpiContext", "KpiResult", "KpiStore",
     "MetricReplaced", "MetricSpec", "NotInStore", "PLANTED_EFFECTS", "REGISTRY", "TABLES", "ValidationError",
     "ValidationReport", "__version__", "build", "catalog", "compute_kpis", "compute_metric", "credit",
-    "credited_revenue", "define_metric", "generate_demo_data", "load_and_validate", "load_config",
+    "credited_revenue", "current_build", "define_metric", "generate_demo_data", "load_and_validate", "load_config",
     "load_metric_files", "metric", "project_root", "validate_tables", "write_demo_data",
 ]

@@ -1,20 +1,15 @@
-"""Atomic output: a file is written beside its destination and renamed into place; a build is
-written into a staging folder whose finished files are then moved into place.
+"""Atomic output: a file is written beside its destination and renamed into place.
 
-A write or build that fails part-way leaves the previous output as it was; only the final
-renames (``os.replace``, atomic per file on one file system) touch the destination.
+A write that fails part-way leaves the previous file as it was; only the final rename
+(``os.replace``, atomic on one file system) touches the destination. Whole builds are versioned
+folders with one such switch (:mod:`partner_analysis.versions`).
 """
 from __future__ import annotations
 
-import json
 import os
-import shutil
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
-
-from .paths import MANIFEST
+from typing import Callable
 
 
 def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
@@ -39,33 +34,3 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> Path:
 def write_text_atomic(path: Path, text: str) -> Path:
     """Write a UTF-8 text file atomically (see :func:`write_atomic`)."""
     return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-
-
-@contextmanager
-def staged_output(destination: Path) -> Iterator[Path]:
-    """Yield a staging folder; on success move its files into ``destination``.
-
-    Files the previous build listed in its manifest but this one did not write are removed,
-    so stale outputs never linger. Other files in ``destination`` (a README) are left alone.
-    The staging folder must end with a ``build.json`` manifest whose ``files`` lists its outputs.
-    """
-    destination.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=destination, prefix=".staging-"))
-    try:
-        yield staging
-        previous = _listed_files(destination / MANIFEST)
-        current = _listed_files(staging / MANIFEST)
-        for rel in sorted(current, key=lambda r: r == MANIFEST):  # manifest last
-            target = destination / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / rel, target)
-        for rel in previous - current:
-            (destination / rel).unlink(missing_ok=True)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _listed_files(manifest: Path) -> set[str]:
-    if not manifest.exists():
-        return set()
-    return set(json.loads(manifest.read_text(encoding="utf-8")).get("files", [])) | {MANIFEST}

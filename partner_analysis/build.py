@@ -1,7 +1,8 @@
 """Load, validate and store: raw exports in ``data/raw`` -> typed Parquet tables and the KPI store.
 
-``data/raw`` is only read. Output goes through a staging folder, so a failed build leaves the
-previous ``data/processed`` intact.
+``data/raw`` is only read. Each build is written into a folder of its own and made current in one
+atomic switch, by one writer at a time (:mod:`partner_analysis.versions`): a failed or killed
+build leaves the previous one current and whole.
 """
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from pathlib import Path
 import pandas as pd
 
 from ._version import __version__
-from .atomic import staged_output
 from .config import Config
 from .errors import ValidationError
 from .ingest.prepare import load_and_validate
@@ -23,6 +23,7 @@ from .kpis import REGISTRY, compute_kpis, load_metric_files
 from .kpis.attribution import credited_revenue
 from .paths import MANIFEST, REJECTED_SUBDIR, attribution_store_file, kpi_store_file
 from .periods import FREQUENCIES
+from .versions import checkpoint, new_build
 
 @dataclass
 class BuildResult:
@@ -30,14 +31,18 @@ class BuildResult:
 
     data: ValidatedData
     processed_dir: Path
+    build_dir: Path
     kpi_rows: dict[str, int]
     unavailable: dict[str, str]
     as_of: pd.Timestamp
 
 
 def build(raw_dir: Path, processed_dir: Path, mapping: Path | None = None, lenient: bool = False,
-          config: Config | None = None, progress: bool = False) -> BuildResult:
+          config: Config | None = None, progress: bool = False, wait: float = 0.0) -> BuildResult:
     """Validate the raw tables and write them, the rejected rows and the KPI store.
+
+    The output is a new build folder under ``processed_dir``, made current only when complete.
+    ``wait`` is how many seconds to wait for another build writing into ``processed_dir``.
 
     The KPI store holds the catalog and the metrics of the project metric files listed in the
     settings (``metrics:``); metrics declared only in a notebook session are not built.
@@ -45,19 +50,21 @@ def build(raw_dir: Path, processed_dir: Path, mapping: Path | None = None, lenie
     Raises
     ------
     ValidationError
-        The input breaks the contract (strict mode); nothing is written.
+        The input breaks the contract (strict mode); the current build stays as it was.
+    BuildLocked
+        Another build is writing into ``processed_dir``; the message names it.
     InputError
         A project metric file is missing or fails to run.
     """
     config = config or Config()
     user_metrics = load_metric_files(config.metrics)
     metric_ids = [m for m, entry in REGISTRY.items() if entry.spec.origin == "catalog"] + list(user_metrics)
-    data = load_and_validate(raw_dir, mapping, lenient, config)
-    if not data.report.ok:
-        raise ValidationError(data.report)
     processed_dir = Path(processed_dir)
     kpi_rows, unavailable, as_of = {}, {}, None
-    with staged_output(processed_dir) as staging:
+    with new_build(processed_dir, wait) as (staging, build_dir):
+        data = load_and_validate(raw_dir, mapping, lenient, config)
+        if not data.report.ok:
+            raise ValidationError(data.report)
         files = []
         for name, frame in data.tables.items():
             frame.to_parquet(staging / f"{name}.parquet", index=False)
@@ -65,6 +72,7 @@ def build(raw_dir: Path, processed_dir: Path, mapping: Path | None = None, lenie
         if data.rejected:
             write_rejected(data.rejected, staging / REJECTED_SUBDIR)
             files += [f"{REJECTED_SUBDIR}/{name}.csv" for name in data.rejected]
+        checkpoint("tables")
         for freq in FREQUENCIES:
             result = compute_kpis(data.tables, config, freq, metrics=metric_ids, progress=progress)
             result.rows.to_parquet(staging / kpi_store_file(freq), index=False)
@@ -75,6 +83,7 @@ def build(raw_dir: Path, processed_dir: Path, mapping: Path | None = None, lenie
                 credited.to_parquet(staging / attribution_store_file(freq), index=False)
                 files.append(attribution_store_file(freq))
             del result  # its context holds large derived frames: free them before the next grain
+        checkpoint("kpis")
         manifest = {
             "version": __version__,
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -93,4 +102,4 @@ def build(raw_dir: Path, processed_dir: Path, mapping: Path | None = None, lenie
             "files": sorted(files),
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    return BuildResult(data, processed_dir, kpi_rows, unavailable, as_of)
+    return BuildResult(data, processed_dir, build_dir, kpi_rows, unavailable, as_of)

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from .config import load_config
-from .errors import InputError, ValidationError
+from .errors import BuildLocked, InputError, ValidationError
 from .paths import CONFIG_FILE, PROCESSED_DIR, RAW_DIR, REPORTS_DIR
 
 app = typer.Typer(
@@ -83,13 +83,16 @@ def build(
     raw: RawOpt = RAW_DIR, processed: ProcessedOpt = PROCESSED_DIR, mapping: MappingOpt = None,
     lenient: Annotated[bool, typer.Option("--lenient", help="Set bad rows aside in <processed>/rejected/.")] = False,
     config: ConfigOpt = CONFIG_FILE,
+    wait: Annotated[float, typer.Option("--wait", min=0, help="Seconds to wait for another build writing the "
+                                                              "same processed folder (default: refuse at once).")] = 0,
 ) -> None:
     """Validate the input and write the tables and the KPI store to the processed folder."""
     from .build import build as run_build
 
     try:
-        result = run_build(raw, processed, mapping, lenient, load_config(config), progress=sys.stderr.isatty())
-    except (InputError, ValidationError) as exc:
+        result = run_build(raw, processed, mapping, lenient, load_config(config), progress=sys.stderr.isatty(),
+                           wait=wait)
+    except (InputError, ValidationError, BuildLocked) as exc:
         _fail(exc)
     typer.echo(result.data.report.render())
     unavailable = "".join(f"\n  {m}: {why}" for m, why in sorted(result.unavailable.items()))
@@ -237,7 +240,7 @@ def demo(raw: RawOpt = RAW_DIR, processed: ProcessedOpt = PROCESSED_DIR,
         write_demo_data(raw)
     try:
         result = run_build(raw, processed, config=settings, progress=sys.stderr.isatty())
-    except (InputError, ValidationError) as exc:
+    except (InputError, ValidationError, BuildLocked) as exc:
         _fail(exc)
     typer.echo(result.data.report.render())
     store = KpiStore(processed)

@@ -94,3 +94,14 @@ class NotInStore(KeyError):
 
     def __str__(self) -> str:  # KeyError would quote the whole message
         return str(self.args[0]) if self.args else ""
+
+
+class BuildLocked(Exception):
+    """Another build is writing into the same processed folder (one writer at a time)."""
+
+    def __init__(self, folder: str, holder: str, waited: float):
+        self.folder = folder
+        self.holder = holder
+        waited_text = f" after waiting {waited:g} s" if waited > 0 else ""
+        super().__init__(f"{folder}: another build is writing here ({holder}){waited_text}; "
+                         "let it finish, or pass --wait SECONDS to wait for it")

@@ -17,6 +17,10 @@ MAPPING_FILE_NAME = "mapping.yml"
 REJECTED_SUBDIR = "rejected"
 #: The manifest of a build: what it read, kept, rejected and wrote.
 MANIFEST = "build.json"
+#: In a processed folder: the file naming the current build, and the folder of the builds
+#: (see :mod:`partner_analysis.versions`).
+CURRENT_POINTER = "current"
+BUILDS_SUBDIR = "builds"
 #: Environment variable naming the project folder, for code run from anywhere else.
 ROOT_VARIABLE = "PARTNER_ANALYSIS_ROOT"
 #: What marks a project folder: its settings file, or a ``data/`` folder beside ``notebooks/``.

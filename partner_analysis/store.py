@@ -24,6 +24,7 @@ from .kpis import KpiContext, compute_metric
 from .kpis.registry import ALL_ATTRIBUTIONS, REGISTRY, Metric, MetricSpec
 from .paths import MANIFEST, PROCESSED_DIR, attribution_store_file, kpi_store_file, resolve
 from .periods import FREQUENCIES, code_labels, label_code, period_codes
+from .versions import current_build
 
 _KPI_COLUMNS = ["metric", "period", "partner_id", "attribution", "value", "numerator", "denominator", "n"]
 
@@ -46,7 +47,7 @@ class KpiStore:
     """
 
     def __init__(self, processed_dir: Path | str = PROCESSED_DIR):
-        self.processed_dir = resolve(processed_dir)
+        self.processed_dir = current_build(resolve(processed_dir))  # one build, read whole
         manifest = self.processed_dir / MANIFEST
         if not manifest.exists():
             raise InputError("no build found here; run `partner-analysis build` first", file=str(self.processed_dir))

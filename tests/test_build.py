@@ -14,6 +14,7 @@ from partner_analysis.paths import kpi_store_file
 from partner_analysis.config import Config
 from partner_analysis.errors import InputError, ValidationError
 from partner_analysis.store import KpiStore
+from partner_analysis.versions import current_build
 
 
 def tree_hash(folder: Path) -> dict[str, str]:
@@ -41,6 +42,8 @@ def test_build_writes_tables_stores_and_manifest(raw, tmp_path):
     before = tree_hash(raw)
     result = build(raw, processed)
     assert tree_hash(raw) == before  # raw data is only read
+    processed = current_build(processed)
+    assert processed == result.build_dir
     manifest = json.loads((processed / "build.json").read_text())
     for table, n in manifest["rows_in"].items():
         assert n == manifest["rows_kept"][table] and manifest["rows_rejected"][table] == 0
@@ -64,8 +67,7 @@ def test_strict_build_fails_without_touching_previous_output(raw, tmp_path):
     text = str(err.value)
     assert "deals.csv, column 'amount': 1 row - expected a value >= 0" in text
     assert "deals.csv, column 'created_at': 1 row - expected an ISO date" in text and "row 8 ('yesterday')" in text
-    assert tree_hash(processed) == before
-    assert not list(processed.glob(".staging-*"))
+    assert tree_hash(processed) == before  # the same current build, and no debris beside it
 
 
 def test_lenient_build_sets_bad_rows_aside_with_reasons(raw, tmp_path):
@@ -77,7 +79,7 @@ def test_lenient_build_sets_bad_rows_aside_with_reasons(raw, tmp_path):
     report = result.data.report
     for table in report.rows_in:
         assert report.rows_in[table] == report.rows_kept[table] + report.rows_rejected[table]
-    rejected = pd.read_csv(processed / "rejected" / "deals.csv", dtype=str)
+    rejected = pd.read_csv(current_build(processed) / "rejected" / "deals.csv", dtype=str)
     assert rejected["_row"].tolist()[:2] == ["4", "8"]
     assert "amount: expected a value >= 0" in rejected["_reason"][0]
     # Rows of children that pointed at the rejected deals are set aside too, with the reason.
@@ -87,10 +89,10 @@ def test_lenient_build_sets_bad_rows_aside_with_reasons(raw, tmp_path):
 def test_stale_outputs_of_a_previous_build_are_removed(raw, tmp_path):
     processed = tmp_path / "processed"
     build(raw, processed)
-    assert (processed / "surveys.parquet").exists()
+    assert (current_build(processed) / "surveys.parquet").exists()
     (raw / "surveys.csv").unlink()
     result = build(raw, processed)
-    assert not (processed / "surveys.parquet").exists()
+    assert not (current_build(processed) / "surveys.parquet").exists()
     assert "customer_nps" in result.unavailable and "surveys" in result.unavailable["customer_nps"]
 
 
@@ -102,7 +104,7 @@ def test_subscriptions_become_monthly_revenue(raw, tmp_path):
                          "mrr": "100"})
     subs.to_csv(raw / "subscriptions.csv", index=False)
     processed = tmp_path / "processed"
-    build(raw, processed)
+    processed = build(raw, processed).build_dir
     monthly = pd.read_parquet(processed / "revenue.parquet")
     one = monthly[monthly["account_id"] == first["account_id"].iloc[0]]
     # month-end snapshots: Jan, Feb and Mar count; April (ended on the 12th) does not.

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from partner_analysis.cli import app
 from partner_analysis.kpis import REGISTRY
+from partner_analysis.versions import current_build
 
 runner = CliRunner()
 
@@ -74,5 +75,5 @@ def test_demo_runs_the_main_job_on_an_empty_raw_folder(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "KPI summary" in result.stdout and "Partner revenue share" in result.stdout
     assert (tmp_path / "data/raw/partners.csv").exists()
-    assert (tmp_path / "data/processed/build.json").exists()
+    assert (current_build(tmp_path / "data/processed") / "build.json").exists()
     assert (tmp_path / "reports/glossary.html").exists()

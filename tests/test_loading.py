@@ -21,6 +21,7 @@ from partner_analysis.paths import kpi_store_file
 from partner_analysis.errors import InputError, ValidationError
 from partner_analysis.ingest.loading import load_raw
 from partner_analysis.ingest.readers import read_table_file
+from partner_analysis.versions import current_build
 
 PARTNER_ROWS = [
     ["partner_id", "partner_name", "partner_type", "joined_at", "annual_revenue"],
@@ -360,13 +361,13 @@ def test_hostile_partner_names_and_ids_are_plain_data_end_to_end(tmp_path, demo_
     created = set(tree_hash(tmp_path)) - before_all
     assert created and all(p.startswith("processed/") for p in created), sorted(created)
     assert not (tmp_path / "a" / "etc").exists() and not (tmp_path / "etc").exists()
-    stored = pd.read_parquet(tmp_path / "processed" / "partners.parquet")
+    stored = pd.read_parquet(result.build_dir / "partners.parquet")
     assert sorted(stored.loc[stored["partner_name"].isin(HOSTILE), "partner_name"]) == sorted(
         partners.loc[rows, "partner_name"])
     assert set(HOSTILE) <= set(stored["partner_id"])
-    stored_deals = pd.read_parquet(tmp_path / "processed" / "deals.parquet")
+    stored_deals = pd.read_parquet(result.build_dir / "deals.parquet")
     assert (stored_deals["partner_id"] == HOSTILE[1]).sum() == (deals["partner_id"] == HOSTILE[1]).sum() > 0
-    kpis = pd.read_parquet(tmp_path / "processed" / kpi_store_file("quarter"))
+    kpis = pd.read_parquet(result.build_dir / kpi_store_file("quarter"))
     assert set(HOSTILE) <= set(kpis["partner_id"].dropna())
     assert result.data.report.ok
 
@@ -378,4 +379,4 @@ def test_a_failed_load_leaves_the_raw_folder_untouched(tmp_path):
     with pytest.raises((InputError, ValidationError)):
         build(raw, tmp_path / "processed")
     assert tree_hash(raw) == before
-    assert not (tmp_path / "processed").exists()
+    assert not (current_build(tmp_path / "processed") / "build.json").exists()  # no build was made

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from partner_analysis.ingest.prepare import load_and_validate
 from partner_analysis.cli import app
+from partner_analysis.versions import current_build
 
 REPO = Path(__file__).parents[1]
 REALDATA = REPO.parent / "shared" / "realdata"
@@ -129,6 +130,7 @@ def test_build_via_the_cli_succeeds_and_leaves_the_exports_untouched(dataset, tm
     assert result.exit_code == 0, result.output
     assert "Input is valid." in result.stdout and "KPI store:" in result.stdout
     assert tree_hash(raw) == before
+    processed = current_build(processed)
     manifest = json.loads((processed / "build.json").read_text(encoding="utf-8"))
     expected = {t: n for t, (_, n) in tables.items()}
     assert manifest["rows_in"] == manifest["rows_kept"] == expected

@@ -11,6 +11,7 @@ import pytest
 from partner_analysis.errors import NotInStore
 from partner_analysis.kpis import REGISTRY
 from partner_analysis.store import KpiStore
+from partner_analysis.versions import current_build
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +21,7 @@ def store(demo_store_dir) -> KpiStore:
 
 @pytest.fixture(scope="module")
 def raw_kpis(demo_store_dir) -> pd.DataFrame:
-    return pd.read_parquet(demo_store_dir / "kpis_quarter.parquet")
+    return pd.read_parquet(current_build(demo_store_dir) / "kpis_quarter.parquet")
 
 
 def _active_partner(store: KpiStore) -> str:
@@ -174,10 +175,10 @@ def test_paths_resolve_from_notebooks_folder_and_project_variable(demo_store_dir
     (project / "data").mkdir()
     (project / "data" / "processed").symlink_to(demo_store_dir, target_is_directory=True)
     monkeypatch.chdir(project / "notebooks")
-    assert KpiStore("data/processed").processed_dir == (project / "data" / "processed").resolve()
+    assert KpiStore("data/processed").processed_dir == current_build((project / "data" / "processed").resolve())
     assert KpiStore().as_of == KpiStore(demo_store_dir).as_of
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
     monkeypatch.setenv("PARTNER_ANALYSIS_ROOT", str(project))
-    assert KpiStore("data/processed").processed_dir == (project / "data" / "processed").resolve()
+    assert KpiStore("data/processed").processed_dir == current_build((project / "data" / "processed").resolve())

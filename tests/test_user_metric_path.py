@@ -14,6 +14,7 @@ import papermill
 
 from partner_analysis import KpiStore
 from partner_analysis.kpis import REGISTRY
+from partner_analysis.versions import current_build
 
 DECLARATION = textwrap.dedent("""\
     from partner_analysis import define_metric
@@ -81,7 +82,7 @@ def test_declare_redeclare_compute_promote_build_read_back(demo_raw_dir, demo_st
     assert "enterprise_sourced_revenue" not in REGISTRY
     store = KpiStore(processed)
     assert store.spec("enterprise_sourced_revenue").origin == "user"
-    assert json.loads((processed / "build.json").read_text())["user_metrics"]["enterprise_sourced_revenue"]["file"] \
+    assert json.loads((current_build(processed) / "build.json").read_text())["user_metrics"]["enterprise_sourced_revenue"]["file"] \
         .endswith("enterprise.py")
     built = store.kpi("enterprise_sourced_revenue", program=False)
     columns = ["period", "partner_id", "value", "numerator", "denominator", "n"]
