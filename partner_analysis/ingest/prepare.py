@@ -40,9 +40,10 @@ def load_and_validate(raw_dir: Path, mapping: Path | None = None, lenient: bool 
     sources = load_raw(raw_dir, resolve_mapping(raw_dir, mapping))
     if "subscriptions" in sources and "revenue" in sources:
         raise InputError("give either revenue or subscriptions, not both", file=str(raw_dir))
-    data = validate_tables({name: (src.file.name, src.frame) for name, src in sources.items()}, lenient=lenient)
+    config = config or Config()
+    data = validate_tables({name: (src.file.name, src.frame) for name, src in sources.items()}, lenient=lenient,
+                           timezone=config.timezone)
     if "subscriptions" in data.tables and data.report.ok:
-        config = config or Config()
         as_of = pd.Timestamp(config.as_of) if config.as_of else latest_date(data.tables)
         data.tables["revenue"] = subscriptions_to_revenue(data.tables.pop("subscriptions"), as_of)
         data.report.notes.append(
