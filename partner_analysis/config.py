@@ -145,8 +145,8 @@ _KINDS = {"str": "text", "int": "a whole number", "float": "a number", "bool": "
           "dict": "a mapping", "date": "a date", "NoneType": "nothing"}
 
 
-def _describe(error: dict) -> str:
-    """One schema error as ``key: should be ..., got ...``."""
+def describe_schema_error(error: dict) -> str:
+    """One pydantic error as ``key: should be ..., got ...`` (settings and mapping files alike)."""
     key = ".".join(str(part) for part in error["loc"]) or "(top level)"
     message = error["msg"].removeprefix("Value error, ").removeprefix("Input ")
     if error["type"] == "missing":
@@ -181,7 +181,7 @@ def load_config(path: Path | None = None) -> Config:
     try:
         config = Config.model_validate(data)
     except pydantic.ValidationError as exc:
-        raise InputError("settings do not fit the schema:\n" + "\n".join(f"  {_describe(e)}" for e in exc.errors()),
+        raise InputError("settings do not fit the schema:\n" + "\n".join(f"  {describe_schema_error(e)}" for e in exc.errors()),
                          file=str(path)) from exc
     base = Path(path).resolve().parent
     return config.model_copy(update={"metrics": tuple(p if p.is_absolute() else base / p for p in config.metrics)})

@@ -1,8 +1,9 @@
 """The YAML mapping that lets a real export be used as it is.
 
 Per table: which file, column renames, value maps, constants, date formats, lookups from
-other files, fills for missing values and conditional clearing. Unknown keys are errors, so a
-typo never passes silently. Example (see ``examples/mappings/`` for complete ones)::
+other files, fills for missing values, number formats and conditional clearing. The file is
+checked against a typed schema (pydantic): an unknown key or a value of the wrong type is an
+error naming the key, so a typo never passes silently. Example (see ``examples/mappings/``)::
 
     tables:
       deals:
@@ -15,29 +16,29 @@ typo never passes silently. Example (see ``examples/mappings/`` for complete one
           amount: {file: products.csv, by: product, key: product, value: sales_price,
                    match: {GTXPro: GTX Pro}}
         fill: {region: unknown}
+        numbers: {amount: {thousands: ",", decimal: ".", strip: ["$"]}}
         clear_when: {partner_id: {attribution: direct}}
 
-Order of steps: columns, values, constants, dates, lookups, fill, clear_when.
+Order of steps: columns, values, constants, dates, lookups, fill, numbers, clear_when.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+import pydantic
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .contract import TABLES
+from ..config import describe_schema_error
 from ..errors import EXAMPLES_SHOWN, DataIssue, InputError
 from .readers import read_table_file
 
-_TABLE_KEYS = {"file", "sheet", "columns", "values", "constants", "dates", "lookups", "fill", "clear_when"}
-_LOOKUP_KEYS = {"file", "by", "key", "value", "match", "values", "aggregate"}
-_AGGREGATES = {"first", "last", "min", "max"}
-_TOP_KEYS = {"tables", "required_tables"}
 
 
 class _Yaml12Loader(yaml.SafeLoader):
@@ -61,8 +62,52 @@ class MappingError(InputError):
         super().__init__("\n".join(i.render() for i in issues))
 
 
-@dataclass(frozen=True)
-class Lookup:
+class _Schema(BaseModel):
+    # numbers in YAML (a column named 2024, a value map key 0) are names, i.e. text
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+#: Named number formats: (thousands separator, decimal separator).
+NUMBER_PRESETS = {"us": (",", "."), "european": (".", ","), "swiss": ("'", "."), "french": (" ", ",")}
+#: Blanks that exports put between digit groups: space, no-break space, narrow no-break space.
+_GROUP_BLANKS = (" ", "\u00a0", "\u202f")
+
+
+class NumberFormat(_Schema):
+    """How one column writes its numbers: ``"$1,234.50"``, ``1.234,50 €``, ``12.5 %``.
+
+    ``preset`` names separators (``us``, ``european``, ``swiss``, ``french``); ``thousands`` and
+    ``decimal`` set or override them; ``strip`` lists currency signs or codes to remove;
+    ``percent: true`` reads every value as a percentage (a trailing ``%`` is allowed) and divides
+    it by 100. A mapping may also give a preset name alone: ``numbers: {amount: european}``.
+    """
+
+    preset: Literal["us", "european", "swiss", "french"] | None = None
+    thousands: str | None = Field(default=None, max_length=1)
+    decimal: str | None = Field(default=None, min_length=1, max_length=1)
+    strip: list[str] = []
+    percent: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _preset_name(cls, data: Any) -> Any:
+        return {"preset": data} if isinstance(data, str) else data
+
+    @model_validator(mode="after")
+    def _distinct_separators(self) -> "NumberFormat":
+        if self.separators[0] == self.separators[1]:
+            raise ValueError(f"thousands and decimal separators must differ (both {self.separators[1]!r})")
+        return self
+
+    @property
+    def separators(self) -> tuple[str, str]:
+        """(thousands, decimal); no thousands separator is ``""``."""
+        thousands, decimal = NUMBER_PRESETS.get(self.preset, ("", "."))
+        return (thousands if self.thousands is None else self.thousands,
+                decimal if self.decimal is None else self.decimal)
+
+
+class Lookup(_Schema):
     """Take a column's values from another file: ``value`` where its ``key`` equals this table's ``by``.
 
     ``match`` maps this table's values to the other file's keys first; ``values`` maps the
@@ -73,24 +118,29 @@ class Lookup:
     by: str
     key: str
     value: str
-    match: dict[str, str] = field(default_factory=dict)
-    values: dict[str, str] = field(default_factory=dict)
-    aggregate: str = "first"
+    match: dict[str, str] = {}
+    values: dict[str, str | None] = {}
+    aggregate: Literal["first", "last", "min", "max"] = "first"
 
 
-@dataclass(frozen=True)
-class TableMapping:
+class TableMapping(_Schema):
     """How one canonical table is made from one file."""
 
     file: str | None = None
-    sheet: str | int | None = None
-    columns: dict[str, str] = field(default_factory=dict)
-    values: dict[str, dict[str, Any]] = field(default_factory=dict)
-    constants: dict[str, Any] = field(default_factory=dict)
-    dates: dict[str, str] = field(default_factory=dict)
-    lookups: dict[str, Lookup] = field(default_factory=dict)
-    fill: dict[str, Any] = field(default_factory=dict)
-    clear_when: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sheet: int | str | None = None
+    columns: dict[str, str] = {}
+    values: dict[str, dict[str, Any]] = {}
+    constants: dict[str, Any] = {}
+    dates: dict[str, str] = {}
+    lookups: dict[str, Lookup] = {}
+    fill: dict[str, Any] = {}
+    numbers: dict[str, NumberFormat] = {}
+    clear_when: dict[str, dict[str, Any]] = {}
+
+
+class _MappingFile(_Schema):
+    tables: dict[str, TableMapping] = {}
+    required_tables: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -102,27 +152,52 @@ class Mapping:
     required_tables: tuple[str, ...] | None = None
 
 
-def _check_keys(given: dict, allowed: set[str], where: str, path: Path) -> None:
-    unknown = sorted(set(given) - allowed)
-    if unknown:
-        raise InputError(f"unknown key(s) {unknown} in {where}; allowed: {sorted(allowed)}", file=str(path))
+def _level(loc: tuple) -> type[BaseModel] | None:
+    """The schema of the level of a mapping file at ``loc``, to list its keys in a message."""
+    if len(loc) == 0:
+        return _MappingFile
+    if len(loc) == 2 and loc[0] == "tables":
+        return TableMapping
+    if len(loc) == 4 and loc[2] in ("lookups", "numbers"):
+        return Lookup if loc[2] == "lookups" else NumberFormat
+    return None
 
 
-def _as_str_map(value: Any, where: str, path: Path) -> dict:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise InputError(f"{where} must be a mapping of name: value", file=str(path))
-    return {str(k): v for k, v in value.items()}
+def _messages(errors: list[dict]) -> list[str]:
+    """pydantic's errors as lines that name the mapping key and what it should be."""
+    unknown: dict[tuple, list[str]] = {}
+    missing: dict[tuple, list[str]] = {}
+    lines = []
+    for e in errors:
+        loc = tuple(str(p) for p in e["loc"] if not str(p).startswith("function-"))
+        where = ".".join(loc)
+        if e["type"] == "extra_forbidden":
+            unknown.setdefault(loc[:-1], []).append(loc[-1])
+        elif e["type"] == "missing":
+            missing.setdefault(loc[:-1], []).append(loc[-1])
+        elif e["type"] in ("dict_type", "model_type", "model_attributes_type"):
+            lines.append(f"{where} must be a mapping of name: value")
+        elif e["type"] == "literal_error":
+            choices = sorted(re.findall(r"'([^']*)'", e["ctx"]["expected"]))
+            lines.append(f"{where} must be one of {choices}")
+        else:
+            lines.append(describe_schema_error(e))
+    for parent, keys in unknown.items():
+        level = _level(parent)
+        allowed = f"; allowed: {sorted(level.model_fields)}" if level else ""
+        lines.append(f"unknown key(s) {sorted(keys)} in {'.'.join(parent) or 'the mapping'}{allowed}")
+    lines += [f"{'.'.join(parent)} needs {', '.join(keys)}" for parent, keys in missing.items()]
+    return lines
 
 
 def load_mapping(path: Path) -> Mapping:
-    """Read and check a mapping file.
+    """Read and check a mapping file against its typed schema.
 
     Raises
     ------
     InputError
-        Not YAML, unknown tables or keys, bad lookup or aggregate.
+        Not YAML, unknown tables or keys, a value of the wrong type (the message names the key
+        and what was expected), a bad lookup, aggregate or number format.
     """
     path = Path(path)
     try:
@@ -131,44 +206,21 @@ def load_mapping(path: Path) -> Mapping:
         raise InputError(f"not a valid YAML mapping: {exc}", file=str(path)) from exc
     if not isinstance(data, dict):
         raise InputError("a mapping file holds `tables:` with one entry per table", file=str(path))
-    _check_keys(data, _TOP_KEYS, "the mapping", path)
-    tables = {}
-    for name, spec in (_as_str_map(data.get("tables"), "tables", path)).items():
-        if name not in TABLES:
-            raise InputError(f"unknown table {name!r}; tables are {', '.join(TABLES)}", file=str(path))
-        spec = _as_str_map(spec, f"tables.{name}", path)
-        _check_keys(spec, _TABLE_KEYS, f"tables.{name}", path)
-        lookups = {}
-        for column, lk in _as_str_map(spec.get("lookups"), f"tables.{name}.lookups", path).items():
-            lk = _as_str_map(lk, f"tables.{name}.lookups.{column}", path)
-            _check_keys(lk, _LOOKUP_KEYS, f"tables.{name}.lookups.{column}", path)
-            missing = [k for k in ("file", "by", "key", "value") if k not in lk]
-            if missing:
-                raise InputError(f"tables.{name}.lookups.{column} needs {', '.join(missing)}", file=str(path))
-            if lk.get("aggregate", "first") not in _AGGREGATES:
-                raise InputError(f"tables.{name}.lookups.{column}.aggregate must be one of {sorted(_AGGREGATES)}",
-                                 file=str(path))
-            lookups[column] = Lookup(**{k: ({str(a): (None if b is None else str(b)) for a, b in v.items()}
-                                            if isinstance(v, dict) else v) for k, v in lk.items()})
-        tables[name] = TableMapping(
-            file=spec.get("file"), sheet=spec.get("sheet"),
-            columns={k: str(v) for k, v in _as_str_map(spec.get("columns"), f"tables.{name}.columns", path).items()},
-            values={k: _as_str_map(v, f"tables.{name}.values.{k}", path)
-                    for k, v in _as_str_map(spec.get("values"), f"tables.{name}.values", path).items()},
-            constants=_as_str_map(spec.get("constants"), f"tables.{name}.constants", path),
-            dates={k: str(v) for k, v in _as_str_map(spec.get("dates"), f"tables.{name}.dates", path).items()},
-            lookups=lookups,
-            fill=_as_str_map(spec.get("fill"), f"tables.{name}.fill", path),
-            clear_when={k: _as_str_map(v, f"tables.{name}.clear_when.{k}", path)
-                        for k, v in _as_str_map(spec.get("clear_when"), f"tables.{name}.clear_when", path).items()},
-        )
+    tables = data.get("tables")
+    if isinstance(tables, dict):
+        for name in map(str, tables):
+            if name not in TABLES:
+                raise InputError(f"unknown table {name!r}; tables are {', '.join(TABLES)}", file=str(path))
     required = data.get("required_tables")
-    if required is not None:
+    if isinstance(required, list):
         unknown = [t for t in required if t not in TABLES]
         if unknown:
             raise InputError(f"required_tables names unknown table(s) {unknown}", file=str(path))
-        required = tuple(required)
-    return Mapping(tables, path, required)
+    try:
+        parsed = _MappingFile.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise InputError("\n".join(_messages(exc.errors())), file=str(path)) from exc
+    return Mapping(parsed.tables, path, parsed.required_tables)
 
 
 def _require_columns(frame: pd.DataFrame, needed: list[str], file: Path, what: str) -> None:
@@ -202,6 +254,36 @@ def _parse_dates(frame: pd.DataFrame, column: str, fmt: str, table: str, file: P
     issue = DataIssue(table, file.name, column, f"a date in the format {fmt!r} (mapping)", int(bad.sum()),
                       tuple(int(r) + 1 for r in rows), tuple(raw.iloc[rows].tolist()))
     return parsed, issue
+
+
+def read_numbers(values: pd.Series, number_format: NumberFormat) -> pd.Series:
+    """Numbers written as text in ``number_format`` (``"$1,234.50"``, ``"1.234,50"``, ``"12,5 %"``)
+    as floats; numbers that are already numbers pass as they are.
+
+    A text that does not fit the format (a thousands separator out of place, as in ``1,23``, or
+    stray characters) is left as it is, so validation reports it with its row and value.
+    """
+    text = values.where(values.map(type) == str) if values.dtype == object else values
+    if not (pd.api.types.is_string_dtype(text) or text.dtype == object) or text.notna().sum() == 0:
+        return values
+    thousands, decimal = number_format.separators
+    cleaned = text.astype("str").str.strip()
+    for token in number_format.strip:
+        cleaned = cleaned.str.replace(token, "", regex=False)
+    if number_format.percent:
+        cleaned = cleaned.str.strip().str.removesuffix("%")
+    cleaned = cleaned.str.strip()
+    group = "|".join(map(re.escape, _GROUP_BLANKS if thousands == " " else (thousands,))) if thousands else None
+    digits = rf"\d{{1,3}}(?:(?:{group})\d{{3}})+|\d+" if group else r"\d+"
+    fits = cleaned.str.fullmatch(rf"[+-]?(?:(?:{digits})(?:{re.escape(decimal)}\d*)?|{re.escape(decimal)}\d+)")
+    fits = fits.fillna(False).astype(bool).to_numpy() & text.notna().to_numpy()
+    plain = cleaned.str.replace(group, "", regex=True) if group else cleaned
+    number = pd.to_numeric(plain.str.replace(decimal, ".", regex=False).where(fits), errors="coerce")
+    if number_format.percent:
+        number = number / 100
+    out = values.astype(object).copy()
+    out[fits] = number[fits].to_numpy()
+    return out
 
 
 def _lookup(frame: pd.DataFrame, column: str, spec: Lookup, raw_dir: Path, file: Path) -> pd.Series:
@@ -256,6 +338,9 @@ def apply_mapping(table: str, frame: pd.DataFrame, spec: TableMapping, file: Pat
         out[column] = out[column].where(out[column].notna(), found) if column in out.columns else found
     for column, value in spec.fill.items():
         out[column] = out[column].astype(object).fillna(value) if column in out.columns else value
+    for column, number_format in spec.numbers.items():
+        _require_columns(out, [column], file, f"numbers.{column}")
+        out[column] = read_numbers(out[column], number_format)
     for column, condition in spec.clear_when.items():
         hit = np.zeros(len(out), bool)
         for other, values in condition.items():
