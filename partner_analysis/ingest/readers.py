@@ -1,8 +1,8 @@
 """Read one input file into a frame: a reader per file type, registered by suffix.
 
-CSV (``,`` ``;`` tab or ``|``, UTF-8 with or without BOM, LF or CRLF) is read as text, so that
-the contract parses every cell itself and reports what it cannot parse; Parquet and Excel keep
-their native types. Nothing here ever writes.
+CSV (``,`` ``;`` tab or ``|``, UTF-8 with or without BOM, LF or CRLF) is read by pyarrow's CSV
+engine as text, so that the contract parses every cell itself and reports what it cannot parse;
+Parquet (pyarrow) and Excel keep their native types. Nothing here ever writes.
 """
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ import io
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
 from ..errors import InputError
@@ -32,49 +35,97 @@ def reader(*suffixes: str) -> Callable[[Reader], Reader]:
     return register
 
 
-def _decode(path: Path) -> str:
-    data = path.read_bytes()
+def _head(path: Path) -> str:
+    """The first bytes of a text file, decoded, after the checks that make it a table at all."""
+    with open(path, "rb") as handle:
+        data = handle.read(_SNIFF_BYTES)
     if not data.strip():
         raise InputError("the file is empty (expected a header row naming the columns)", file=str(path))
-    if b"\x00" in data[:_SNIFF_BYTES]:
+    if b"\x00" in data:
         raise InputError("not a table: the file holds binary data (expected CSV text)", file=str(path))
+    return data.decode("utf-8-sig", errors="ignore")  # a character cut at the end is ignored here
+
+
+def _not_utf8(path: Path) -> InputError | None:
+    """Where the file stops being UTF-8 (byte and line), or None when it is UTF-8."""
+    data = path.read_bytes()
     try:
-        return data.decode("utf-8-sig")
+        data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"not UTF-8 text (byte {data[exc.start]:#x} on line {line}); "
-                         "re-export the file as UTF-8", file=str(path)) from exc
+        return InputError(f"not UTF-8 text (byte {data[exc.start]:#x} on line {line}); "
+                          "re-export the file as UTF-8", file=str(path))
+    return None
 
 
-def _delimiter(text: str, path: Path) -> str:
-    head = "\n".join(text.splitlines()[:20])
+def _delimiter(text: str) -> str:
+    # split on line ends only: str.splitlines also breaks on \x1c-\x1e and \x85, which CSV does not
+    lines = [line for line in text.replace("\r\n", "\n").split("\n") if line.strip()] or [""]
+    head = "\n".join(lines[:20])
     try:
         return csv.Sniffer().sniff(head, delimiters=_DELIMITERS).delimiter
     except csv.Error:
-        header = text.splitlines()[0]
-        counts = {d: header.count(d) for d in _DELIMITERS}
+        counts = {d: lines[0].count(d) for d in _DELIMITERS}
         best = max(counts, key=counts.get)
-        if counts[best] == 0 and len(text.splitlines()) > 1 and "," not in text:
+        if counts[best] == 0 and len(lines) > 1 and "," not in text:
             return ","  # a one-column table
         return best
 
 
+def _arrow_csv(path: Path, sep: str, names: list[str], block_size: int) -> tuple[pa.Table, list]:
+    """Every cell as text (the contract parses and reports), empty cells missing; rows with the wrong
+    number of fields are set aside, with their row number, for :func:`_read_csv` to handle."""
+    odd: list = []
+
+    def set_aside(row) -> str:
+        odd.append((row.number, row.expected_columns, row.actual_columns, row.text))
+        return "skip"
+
+    table = pcsv.read_csv(
+        path,
+        # one thread: the row numbers of odd rows are known only then
+        read_options=pcsv.ReadOptions(use_threads=False, block_size=block_size),
+        parse_options=pcsv.ParseOptions(delimiter=sep, newlines_in_values=True, invalid_row_handler=set_aside),
+        convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[""],
+                                            strings_can_be_null=True, quoted_strings_can_be_null=True),
+    )
+    return table, odd
+
+
 @reader(".csv", ".tsv", ".txt")
 def _read_csv(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
-    text = _decode(path)
-    sep = _delimiter(text, path)
-    try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""],
-                            skipinitialspace=False, engine="c")
-    except pd.errors.ParserError as exc:
-        raise InputError(f"not a table with delimiter {sep!r}: {exc} "
-                         "(rows must have as many fields as the header)", file=str(path)) from exc
-    if not isinstance(frame.index, pd.RangeIndex):
-        # pandas silently turns the extra leading fields into an index when the first data row is
-        # longer than the header, shifting every value one column to the right
-        raise InputError(f"not a table with delimiter {sep!r}: the first data row (line 2) has "
-                         f"{frame.index.nlevels + frame.shape[1]} fields, the header {frame.shape[1]} "
-                         "(rows must have as many fields as the header)", file=str(path))
+    """CSV through pyarrow's reader after sniffing the delimiter with :mod:`csv` (pyarrow has no sniffer)."""
+    head = _head(path)
+    sep = _delimiter(head)
+    names = next(csv.reader(io.StringIO(head.lstrip("\r\n")), delimiter=sep), [])
+    block_size = 1 << 20
+    while True:
+        try:
+            table, odd = _arrow_csv(path, sep, names, block_size)
+            break
+        except pa.ArrowInvalid as exc:
+            if "straddl" in str(exc) and block_size < path.stat().st_size:  # a field longer than a block
+                block_size = min(path.stat().st_size + 1, 2**31 - 1)
+                continue
+            raise _not_utf8(path) or InputError(f"not a table with delimiter {sep!r}: {exc}", file=str(path)) from exc
+    long = [row for row in odd if row[2] > row[1]]
+    if long:
+        number, expected, actual, _ = long[0]
+        if number == 2:
+            raise InputError(f"not a table with delimiter {sep!r}: the first data row (line 2) has {actual} "
+                             f"fields, the header {expected} (rows must have as many fields as the header)",
+                             file=str(path))
+        raise InputError(f"not a table with delimiter {sep!r}: Expected {expected} fields in line {number}, saw "
+                         f"{actual} (rows must have as many fields as the header)", file=str(path))
+    frame = table.to_pandas()
+    if odd:  # rows with fewer fields: the missing trailing fields are empty, as in every CSV reader
+        short = pd.DataFrame([next(csv.reader([text], delimiter=sep)) + [None] * (expected - actual)
+                              for _, expected, actual, text in odd], columns=frame.columns, dtype="str")
+        short = short.mask(short == "")
+        positions = np.array([number - 2 for number, *_ in odd])
+        frame.index = np.setdiff1d(np.arange(len(frame) + len(short)), positions)
+        short.index = positions
+        frame = pd.concat([frame, short]).sort_index().reset_index(drop=True)
     return frame
 
 

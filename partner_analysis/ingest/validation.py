@@ -99,7 +99,7 @@ def _dates(text: pd.Series, timezone: str) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(text):
         if getattr(text.dt, "tz", None) is not None:
             text = text.dt.tz_convert(timezone).dt.tz_localize(None)
-        return text.astype("datetime64[ns]")
+        return _in_range(text)
     parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
     naive = parsed.dt.tz_localize(None)  # an offset-free text parses as UTC, i.e. as written
     if timezone != "UTC":
@@ -107,7 +107,13 @@ def _dates(text: pd.Series, timezone: str) -> pd.Series:
         if offset.any():
             local = parsed.dt.tz_convert(timezone).dt.tz_localize(None)
             naive = naive.where(~offset, local)
-    return naive.astype("datetime64[ns]")
+    return _in_range(naive)
+
+
+def _in_range(dates: pd.Series) -> pd.Series:
+    """Nanosecond datetimes; a date outside their range (years 1677-2262, e.g. year 0) is unparseable."""
+    inside = (dates >= pd.Timestamp.min) & (dates <= pd.Timestamp.max)
+    return dates.where(inside).astype("datetime64[ns]")
 
 
 def _parse(col: Column, raw: pd.Series, timezone: str) -> tuple[pd.Series, np.ndarray]:
