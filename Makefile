@@ -22,6 +22,7 @@ test: install
 benchmark: install
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_kpis.py
+	$(BIN)/python benchmarks/bench_validate.py
 
 clean:
 	rm -rf data/processed/* reports/* .pytest_cache
