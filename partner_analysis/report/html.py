@@ -94,7 +94,7 @@ def page(body: str, info: PageInfo) -> str:
     )
 
 
-class _DropStderr(Preprocessor):
+class DropStderr(Preprocessor):
     """Warnings and log lines on stderr belong in the executed notebook, not in a report."""
 
     def preprocess_cell(self, cell, resources, index):
@@ -113,7 +113,7 @@ def _exporter() -> HTMLExporter:
                                                                            "injected-parameters"},
                                                          remove_all_outputs_tags={"remove-output"},
                                                          enabled=True), enabled=True)
-    exporter.register_preprocessor(_DropStderr(enabled=True), enabled=True)
+    exporter.register_preprocessor(DropStderr(enabled=True), enabled=True)
     return exporter
 
 

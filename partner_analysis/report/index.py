@@ -41,6 +41,8 @@ def _row(run: dict) -> str:
     label = html.escape(run["subtitle"] or run["title"])
     if run["status"] == "ok":
         link = f"<a href='{html.escape(run['html'])}'>{label}</a>"
+        if run.get("slides"):
+            link += f" · <a href='{html.escape(run['slides'])}'>slides</a>"
         status = "ok"
     else:
         link = label

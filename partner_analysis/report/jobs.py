@@ -1,7 +1,8 @@
 """What to render: one job per notebook x quarter x partner, with its parameters and output paths.
 
 A notebook says what it is in its metadata (``metadata.partner_analysis``): its ``title`` and
-whether it is made ``per`` ``partner`` (a scorecard) or per ``quarter`` (a program report). The
+whether it is made ``per`` ``partner`` (a scorecard) or per ``quarter`` (a program report), and
+whether it is also exported as a reveal.js deck (``slides: true``). The
 runner passes it only the parameters its ``parameters`` cell declares, among ``processed_dir``,
 ``quarter``, ``partner`` and ``audience``.
 """
@@ -33,6 +34,7 @@ class NotebookInfo:
     title: str
     per: str
     parameters: tuple[str, ...]
+    slides: bool = False
 
     @property
     def name(self) -> str:
@@ -53,6 +55,7 @@ class ReportJob:
     parameters: dict = field(default_factory=dict)
     html: str = ""
     executed: str = ""
+    slides: str = ""
     data_range: str = ""
     fingerprint: str = ""
 
@@ -83,7 +86,7 @@ def notebook_info(notebook: Path | str) -> NotebookInfo:
     declared = papermill.inspect_notebook(str(path))
     if not declared:
         raise ValueError(f"{path.name}: no cell tagged 'parameters'")
-    return NotebookInfo(path, meta["title"], meta["per"], tuple(declared))
+    return NotebookInfo(path, meta["title"], meta["per"], tuple(declared), bool(meta.get("slides", False)))
 
 
 def report_notebooks(folder: Path | str = NOTEBOOKS_DIR) -> list[NotebookInfo]:
@@ -139,6 +142,7 @@ def plan_reports(notebook: Path | str | NotebookInfo, store: KpiStore, out_dir: 
             partner=pid, audience=audience,
             parameters={k: v for k, v in given.items() if k in info.parameters},
             html=str(folder / f"{stem}.html"), executed=str(folder / f"{stem}.ipynb"),
+            slides=str(folder / f"{stem}.slides.html") if info.slides else "",
             data_range=data_range, fingerprint=fingerprint))
     return jobs
 

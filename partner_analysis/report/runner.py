@@ -164,6 +164,7 @@ def _render(job: ReportJob, out_dir: str, timeout: float) -> dict:
     from .engine import ENGINE_NAME
     from .html import PageInfo, notebook_page
     from .kernel import KernelError
+    from .slides import notebook_slides
 
     started = time.perf_counter()
     out = Path(out_dir)
@@ -195,6 +196,8 @@ def _render(job: ReportJob, out_dir: str, timeout: float) -> dict:
                             glossary_href=os.path.relpath(out / "glossary.html", page.parent),
                             audience=job.audience)
             write_text_atomic(page, notebook_page(nb, info))
+            if job.slides:
+                write_text_atomic(out / job.slides, notebook_slides(nb, f"{job.title} · {job.subtitle}"))
     return {**job.as_dict(), "status": status, "error": error, "seconds": round(time.perf_counter() - started, 3),
             "ran_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "version": __version__,
             "worker": os.getpid(), "resume_key": parameters_key(job)}
