@@ -1,7 +1,9 @@
 """partner-analysis: measure a B2B partner ecosystem.
 
 Load and validate CRM exports against one data contract, compute a catalog of partner KPIs
-defined once, and read them back as tidy DataFrames for notebooks and reports.
+defined once, read them back as tidy DataFrames, and run the statistics leadership can trust
+(partner vs direct adjusted for mix, honest rankings, cohorts, leading indicators, forecast, tiers),
+each returning one :class:`StatResult`; ``partner_analysis.viz`` plots them.
 
 The package is layered the way data flows; a module imports only from its own layer or the
 layers before it (``tests/test_layers.py`` enforces it):
@@ -11,12 +13,14 @@ layers before it (``tests/test_layers.py`` enforces it):
 2. ``kpis/``: registry, engine, one module per KPI family, your own metrics
 3. ``build``: ingest + KPIs written to the processed folder
 4. ``store``: the read side of a build, for notebooks and reports
-5. ``stats/``: statistics on the store
+5. ``stats/``: statistics on a build or on tables
 6. ``viz/``: plots, one seaborn theme
 7. ``report/``: glossary, summaries, the report runner and HTML
 8. ``demo/``: the demo-data generator (needs only the foundation)
 9. ``cli`` and this module, at the top
 """
+from importlib import import_module
+
 from ._version import __version__
 from .build import build
 from .config import Config, load_config
@@ -35,8 +39,21 @@ from .versions import current_build
 
 __all__ = [
     "ATTRIBUTION_MODELS", "BuildLocked", "Config", "DataIssue", "InputError", "KpiContext", "KpiResult", "KpiStore",
-    "MetricReplaced", "MetricSpec", "NotInStore", "PLANTED_EFFECTS", "REGISTRY", "TABLES", "ValidationError",
-    "ValidationReport", "__version__", "build", "catalog", "compute_kpis", "compute_metric", "credit",
-    "credited_revenue", "current_build", "define_metric", "generate_demo_data", "load_and_validate", "load_config",
-    "load_metric_files", "metric", "project_root", "validate_tables", "write_demo_data",
+    "MetricReplaced", "MetricSpec", "NotInStore", "PLANTED_EFFECTS", "REGISTRY", "StatResult", "StatsSource", "TABLES",
+    "ValidationError", "ValidationReport", "__version__", "build", "catalog", "comparison_json", "compute_kpis",
+    "compute_metric", "credit", "credited_revenue", "current_build", "customer_cohorts", "define_metric",
+    "generate_demo_data", "leading_indicators", "load_and_validate", "load_config", "load_metric_files", "metric",
+    "partner_cohorts", "partner_rankings", "partner_tiers", "partner_vs_direct", "project_root", "rankings_json",
+    "revenue_forecast", "validate_tables", "write_demo_data",
 ]
+
+#: Statistics entry points, imported on first use: statsmodels takes a second to load, which every
+#: command of the CLI would otherwise pay.
+_STATS = ("StatResult", "StatsSource", "comparison_json", "customer_cohorts", "leading_indicators", "partner_cohorts",
+          "partner_rankings", "partner_tiers", "partner_vs_direct", "rankings_json", "revenue_forecast")
+
+
+def __getattr__(name: str):
+    if name in _STATS:
+        return getattr(import_module(".stats", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

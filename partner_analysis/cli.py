@@ -39,6 +39,11 @@ class Audience(str, Enum):
     partner = "partner"
 
 
+class RankingMetric(str, Enum):
+    win_rate = "win_rate"
+    avg_deal_size = "avg_deal_size"
+
+
 class CatalogFormat(str, Enum):
     table = "table"
     markdown = "markdown"
@@ -234,6 +239,9 @@ def demo(raw: RawOpt = RAW_DIR, processed: ProcessedOpt = PROCESSED_DIR,
     from .store import KpiStore
     from .report.summary import headline_table
 
+    from .report.summary import comparison_summary
+    from .stats import partner_vs_direct
+
     settings = load_config(config)
     if not any(p for p in raw.glob("*") if p.name != ".gitkeep"):
         typer.echo(f"{raw} is empty: writing the demo dataset")
@@ -248,5 +256,88 @@ def demo(raw: RawOpt = RAW_DIR, processed: ProcessedOpt = PROCESSED_DIR,
     latest = max(kpi_rows["period"].unique())
     typer.echo(f"\nKPI summary, {latest} (as of {result.as_of.date()}; program-wide):")
     typer.echo(headline_table(kpi_rows, latest, settings.currency).to_string(index=False))
+    typer.echo("\nPartner vs direct, adjusted for mix (ratios; 95% CI; raw = unadjusted, misleading where the mix differs):")
+    typer.echo(comparison_summary(partner_vs_direct(store, config=settings)).to_string(index=False))
     _, html_path = write_glossary(reports, settings.currency)
     typer.echo(f"\nKPI store: {processed} ({result.kpi_rows['quarter']:,} quarterly rows); glossary: {html_path}")
+
+
+JsonOpt = Annotated[Optional[Path], typer.Option("--json", help="Write the machine-readable result to this file.")]
+
+
+@app.command()
+def compare(processed: ProcessedOpt = PROCESSED_DIR, json_file: JsonOpt = None, config: ConfigOpt = CONFIG_FILE) -> None:
+    """Partner vs direct, adjusted for mix: deal size, win rate, sales cycle, churn, NPS, lifetime value."""
+    from .atomic import write_text_atomic
+    from .stats import comparison_json, partner_vs_direct
+
+    try:
+        result = partner_vs_direct(processed, config=load_config(config))
+    except InputError as exc:
+        _fail(exc)
+    if json_file is not None:
+        write_text_atomic(json_file, json.dumps(comparison_json(result), indent=2))
+        typer.echo(f"wrote {len(result.table)} comparisons to {json_file}")
+        return
+    typer.echo(result.to_text())
+
+
+@app.command()
+def rankings(
+    processed: ProcessedOpt = PROCESSED_DIR,
+    metric: Annotated[RankingMetric, typer.Option("--metric", help="What partners are ranked on.")] = RankingMetric.win_rate,
+    periods: Annotated[Optional[tuple[str, str]], typer.Option(
+        "--periods", help="First and last quarter of the deals' closing dates, e.g. 2024Q1 2025Q4.")] = None,
+    json_file: JsonOpt = None, config: ConfigOpt = CONFIG_FILE,
+) -> None:
+    """Honest per-partner rankings: shrunk estimates with intervals, flags after multiple-comparison control."""
+    from .atomic import write_text_atomic
+    from .periods import label_code
+    from .stats import partner_rankings, rankings_json
+
+    try:
+        if periods is not None:
+            for label in periods:
+                label_code(label, "quarter")
+        result = partner_rankings(processed, metric.value, periods, config=load_config(config))
+    except (InputError, ValueError) as exc:
+        _fail(exc)
+    if json_file is not None:
+        write_text_atomic(json_file, json.dumps(rankings_json(result), indent=2))
+        typer.echo(f"wrote {len(result.table)} partner rankings to {json_file}")
+        return
+    typer.echo(result.to_text(max_rows=40))
+
+
+@app.command()
+def tiers(processed: ProcessedOpt = PROCESSED_DIR,
+          quarter: Annotated[Optional[str], typer.Option("--quarter", help="Quarter, e.g. 2025Q4 (default: the latest complete one).")] = None,
+          out: Annotated[Optional[Path], typer.Option("--out", help="Write every partner's row to this .csv.")] = None,
+          config: ConfigOpt = CONFIG_FILE) -> None:
+    """Recommended tier per partner under the configured thresholds, gaps to the next tier, partners at risk."""
+    from .atomic import write_text_atomic
+    from .stats import partner_tiers
+
+    try:
+        result = partner_tiers(processed, quarter, config=load_config(config))
+    except (InputError, ValueError) as exc:
+        _fail(exc)
+    if out is not None:
+        write_text_atomic(out, result.table.to_csv(index=False))
+        typer.echo(f"wrote {len(result.table)} partners to {out}")
+        return
+    typer.echo(result.to_text(max_rows=40))
+
+
+@app.command()
+def forecast(processed: ProcessedOpt = PROCESSED_DIR, config: ConfigOpt = CONFIG_FILE) -> None:
+    """Partner-sourced and influenced revenue for the next four quarters, with intervals and a backtest."""
+    from .stats import revenue_forecast
+
+    try:
+        result = revenue_forecast(processed, config=load_config(config))
+    except InputError as exc:
+        _fail(exc)
+    typer.echo(result.to_text())
+    if len(result.details["backtest_summary"]):
+        typer.echo("\nBacktest (held-out quarters):\n" + result.details["backtest_summary"].to_string(index=False))

@@ -74,6 +74,40 @@ def test_demo_runs_the_main_job_on_an_empty_raw_folder(tmp_path, monkeypatch):
     result = invoke("demo")
     assert result.exit_code == 0, result.output
     assert "KPI summary" in result.stdout and "Partner revenue share" in result.stdout
+    assert "Average deal size (partner, raw)" in result.stdout
+    assert "Partner vs direct, adjusted for mix" in result.stdout and "Won-deal size vs direct" in result.stdout
     assert (tmp_path / "data/raw/partners.csv").exists()
     assert (current_build(tmp_path / "data/processed") / "build.json").exists()
     assert (tmp_path / "reports/glossary.html").exists()
+
+
+def test_compare_writes_the_comparison_json_and_prints_a_table(tmp_path, demo_store_dir):
+    out = tmp_path / "compare.json"
+    result = invoke("compare", "--processed", demo_store_dir, "--json", out)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(out.read_text())["comparisons"]
+    assert {r["analysis"] for r in rows} == {"deal_size", "win_rate", "sales_cycle", "customer_churn", "nps",
+                                             "customer_lifetime_value"}
+    assert all(set(r) == {"analysis", "group", "baseline", "effect", "estimate", "ci_low", "ci_high", "p_value",
+                          "n_group", "n_baseline", "adjusted_for", "method"} for r in rows)
+    printed = invoke("compare", "--processed", demo_store_dir)
+    assert printed.exit_code == 0 and "Partner vs direct" in printed.stdout and "none (raw)" in printed.stdout
+
+
+def test_rankings_json_and_period_checks(tmp_path, demo_store_dir):
+    out = tmp_path / "rankings.json"
+    result = invoke("rankings", "--processed", demo_store_dir, "--metric", "avg_deal_size",
+                    "--periods", "2024Q1", "2025Q4", "--json", out)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(out.read_text())["rankings"]
+    assert rows and all(r["metric"] == "avg_deal_size" and r["flag"] in ("above", "below", "none") for r in rows)
+    bad = invoke("rankings", "--processed", demo_store_dir, "--periods", "2024", "2025Q4")
+    assert bad.exit_code == 1 and "'2024' is not a quarter label like 2025Q3" in bad.output
+
+
+def test_tiers_and_forecast_commands(tmp_path, demo_store_dir):
+    tiers = invoke("tiers", "--processed", demo_store_dir, "--out", tmp_path / "tiers.csv")
+    assert tiers.exit_code == 0, tiers.output
+    assert {"recommended_tier", "at_risk"} <= set(pd.read_csv(tmp_path / "tiers.csv").columns)
+    forecast = invoke("forecast", "--processed", demo_store_dir)
+    assert forecast.exit_code == 0 and "Backtest" in forecast.stdout
