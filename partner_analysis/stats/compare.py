@@ -143,36 +143,31 @@ def _net_promoter(scores: np.ndarray) -> np.ndarray:
 def _fit_nps(seed: int) -> Callable:
     """Difference in NPS points: least squares of the net-promoter value on the group and the dimensions
     (100 x the group coefficient), with a percentile bootstrap interval that resamples respondents within
-    the group and within the baseline (scipy), and a p-value from the bootstrap standard error."""
+    the group and within the baseline, and a p-value from the bootstrap standard error.
+
+    Respondents with the same design row and answer are interchangeable, so a resample is drawn as
+    multinomial counts of those cells (the same distribution as resampling rows, at the cost of the
+    cells rather than of the respondents: a hundred thousand answers resample in milliseconds).
+    """
     def fit(rows: pd.DataFrame, X: Design, group: str):
         net = _net_promoter(rows["nps_score"].to_numpy(dtype="float64"))
-        # respondents with the same design row and answer are interchangeable: resample cell codes
         uniques, first, codes = np.unique(X.cells * 3 + (net + 1).astype(np.int64), return_index=True,
                                           return_inverse=True)
-        exog_u, net_u = X.exog[first], net[first]
-        position, n_cells = X.column(group), len(uniques)
+        exog_u, net_u, position = X.exog[first], net[first], X.column(group)
         codes = codes.ravel()
-
-        def difference(x, y, axis=-1):
-            both = np.concatenate([np.atleast_2d(x), np.atleast_2d(y)], axis=-1)
-            offsets = np.arange(both.shape[0])[:, None] * n_cells
-            weights = np.bincount((both + offsets).ravel(), minlength=both.shape[0] * n_cells)
-            weights = weights.reshape(both.shape[0], n_cells).astype("float64")
-            gram = np.einsum("bk,ki,kj->bij", weights, exog_u, exog_u)
-            moment = np.einsum("bk,ki,k->bi", weights, exog_u, net_u)
-            beta = np.einsum("bij,bj->bi", np.linalg.pinv(gram), moment)
-            out = 100.0 * beta[:, position]
-            return out if np.ndim(x) > 1 else out[0]
-
         in_group = X.exog[:, position] == 1
-        x, y = codes[in_group], codes[~in_group]
-        estimate = float(difference(x, y))
-        boot = stats.bootstrap((x, y), difference, n_resamples=BOOTSTRAP_RESAMPLES, vectorized=True, paired=False,
-                               method="percentile", confidence_level=LEVEL, batch=200,
-                               random_state=np.random.default_rng(seed))
-        se = float(boot.standard_error)
+        rng = np.random.default_rng(seed)
+        counts = [np.bincount(codes[mask], minlength=len(uniques)) for mask in (in_group, ~in_group)]
+        weights = np.vstack([counts[0] + counts[1]]
+                            + [sum(rng.multinomial(c.sum(), c / c.sum(), size=BOOTSTRAP_RESAMPLES) for c in counts)])
+        gram = np.einsum("bk,ki,kj->bij", weights, exog_u, exog_u)
+        moment = np.einsum("bk,ki,k->bi", weights, exog_u, net_u)
+        differences = 100.0 * np.einsum("bij,bj->bi", np.linalg.pinv(gram), moment)[:, position]
+        estimate, boot = float(differences[0]), differences[1:]
+        low, high = np.quantile(boot, [(1 - LEVEL) / 2, 0.5 + LEVEL / 2])
+        se = float(boot.std(ddof=1))
         p_value = float(2 * stats.norm.sf(abs(estimate) / se)) if se > 0 else float("nan")
-        return estimate, float(boot.confidence_interval.low), float(boot.confidence_interval.high), p_value
+        return estimate, float(low), float(high), p_value
     return fit
 
 
