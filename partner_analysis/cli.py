@@ -237,9 +237,7 @@ def demo(raw: RawOpt = RAW_DIR, processed: ProcessedOpt = PROCESSED_DIR,
     from .demo import write_demo_data
     from .report.glossary import write_glossary
     from .store import KpiStore
-    from .report.summary import headline_table
-
-    from .report.summary import comparison_summary
+    from .report.summary import comparison_summary, headline_table
     from .stats import partner_vs_direct
 
     settings = load_config(config)
