@@ -11,6 +11,7 @@ import dataclasses
 import difflib
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -102,7 +103,7 @@ class KpiStore:
             path = self.processed_dir / f"{name}.parquet"
             if not path.exists():
                 raise NotInStore(_unknown("table", name, self.table_names))
-            self._tables[name] = pd.read_parquet(path)
+            self._tables[name] = _read(path)
         return self._tables[name].copy()
 
     def kpis(self, freq: str = "quarter") -> pd.DataFrame:
@@ -313,7 +314,7 @@ class KpiStore:
             path = self.processed_dir / kpi_store_file(freq)
             if not path.exists():
                 raise InputError(f"no {freq} KPI store in this build", file=str(self.processed_dir))
-            self._kpis[freq] = pd.read_parquet(path)
+            self._kpis[freq] = _read(path)
         return self._kpis[freq]
 
     def _metric_rows(self, metric: str, freq: str) -> pd.DataFrame:
@@ -403,6 +404,18 @@ class KpiStore:
     def _span(self, freq: str) -> str:
         periods = self.periods(freq)
         return f"{periods[0]}..{periods[-1]}" if periods else "none"
+
+
+def _read(path: Path) -> pd.DataFrame:
+    """A Parquet file of a build, read once per process while the file stays the same (a report batch
+    reads one build many times; a build's files are never changed in place)."""
+    stat = path.stat()
+    return _read_file(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _read_file(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
+    return pd.read_parquet(path)
 
 
 def _checked_freq(freq: str) -> str:

@@ -71,7 +71,7 @@ def net_revenue_retention(ctx: KpiContext) -> pd.DataFrame:
                    "contraction and churn count; lies in [0, 1].",
         formula="sum(min(end MRR, start MRR) | start MRR > 0) / sum(start MRR)",
         unit="ratio", direction="higher", aggregation="ratio", requires=("customers", "revenue"),
-        attributions=CHANNELS, period_basis="MRR of the month before the period vs. its last month")
+        attributions=CHANNELS, counted=False, period_basis="MRR of the month before the period vs. its last month")
 def gross_revenue_retention(ctx: KpiContext) -> pd.DataFrame:
     bridge = _bridge(ctx)
     kept = bridge["end_mrr"].clip(upper=bridge["start_mrr"])

@@ -71,6 +71,10 @@ class MetricSpec:
         For ``ratio`` units: whether values lie in [0, 1] (net revenue retention, say, does not).
     origin : str
         ``catalog`` (declared by the package) or ``user`` (declared by the analyst).
+    counted : bool
+        Whether the value is a share of counted things (deals, partners, customers, runs), so that its
+        numerator and denominator give a binomial interval; by default true for bounded ratios, and
+        declared false for shares of amounts (revenue share, gross revenue retention).
     """
 
     id: str
@@ -87,8 +91,11 @@ class MetricSpec:
     period_basis: str = ""
     bounded: bool = True
     origin: str = "catalog"
+    counted: bool | None = None
 
     def __post_init__(self) -> None:
+        if self.counted is None:  # frozen: set the default once, here
+            object.__setattr__(self, "counted", self.unit == "ratio" and self.aggregation == "ratio" and self.bounded)
         if self.family not in FAMILIES:
             raise ValueError(f"{self.id}: unknown family {self.family!r}")
         if self.unit not in UNITS:

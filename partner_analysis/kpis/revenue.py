@@ -57,7 +57,7 @@ def direct_revenue(ctx: KpiContext) -> pd.DataFrame:
                    "per partner, that partner's sourced + influenced won revenue over all won revenue of the "
                    "program in the period.",
         formula="sum(amount | won, attribution in {sourced, influenced}) / sum(amount | won)",
-        unit="ratio", direction="higher", aggregation="ratio", requires=("deals",), period_basis=WON_BASIS)
+        unit="ratio", direction="higher", aggregation="ratio", requires=("deals",), counted=False, period_basis=WON_BASIS)
 def partner_revenue_share(ctx: KpiContext) -> pd.DataFrame:
     won = won_deals(ctx)
     partner = summarise(ctx, won[won["attribution"].isin(["sourced", "influenced"]).to_numpy()], sum_of("amount"),

@@ -59,18 +59,20 @@ def cards(items: Sequence[Mapping[str, str]]) -> Html:
 
 
 def table(frame: pd.DataFrame, formats: Mapping[str, Callable[[object], str]] | None = None,
-          caption: str | None = None) -> Html:
+          caption: str | None = None, numbers: Sequence[str] = ()) -> Html:
     """A table with formatted numbers: ``formats`` maps a column to a function of one value; other
-    number columns get thousands separators, text is escaped and left-aligned, missing is a dash."""
+    number columns get thousands separators; text is escaped and left-aligned, numbers (and the
+    columns of already formatted numbers named in ``numbers``) right-aligned; missing is a dash."""
     formats = dict(formats or {})
-    head = "".join(f"<th class='{_align(frame[c], c in formats)}'>{text(c)}</th>" for c in frame.columns)
+    right = set(formats) | set(numbers)
+    head = "".join(f"<th class='{_align(frame[c], c in right)}'>{text(c)}</th>" for c in frame.columns)
     rows = []
     for _, row in frame.iterrows():
         cells = []
         for column in frame.columns:
             value = row[column]
             shown = MISSING if _missing(value) else (formats[column](value) if column in formats else _default(value))
-            cells.append(f"<td class='{_align(frame[column], column in formats)}'>{text(shown)}</td>")
+            cells.append(f"<td class='{_align(frame[column], column in right)}'>{text(shown)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{text(caption)}</caption>" if caption else ""
     return Html(f"<table class='pa-table'>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
@@ -99,3 +101,12 @@ def _default(value) -> str:
 def _align(column: pd.Series, formatted: bool) -> str:
     numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
     return "pa-num" if numeric or formatted else "pa-text"
+
+
+def show(figure) -> None:
+    """Display a chart once and release it (a figure left open would be drawn again at the cell's end)."""
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    display(figure)
+    plt.close(figure)

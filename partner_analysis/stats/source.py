@@ -30,11 +30,8 @@ class StatsSource:
 
     @classmethod
     def from_store(cls, store: KpiStore, config: Config | None = None) -> "StatsSource":
-        """A build's data. Without ``config``, the fiscal calendar and currency the build used."""
-        if config is None:
-            config = Config(fiscal_year_start_month=int(store.manifest.get("fiscal_year_start_month", 1)),
-                            currency=str(store.manifest.get("currency", "USD")))
-        return cls(config=config, as_of=store.as_of, _store=store)
+        """A build's data. Without ``config``, the settings the build ran with (fiscal calendar, tiers...)."""
+        return cls(config=config or store.config, as_of=store.as_of, _store=store)
 
     @classmethod
     def from_tables(cls, tables: dict[str, pd.DataFrame], config: Config | None = None,

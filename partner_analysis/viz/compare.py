@@ -5,9 +5,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import LogLocator, NullFormatter
 
 from ..stats.result import StatResult
-from .theme import GROUP_COLOURS, percent_formatter
+from .theme import GROUP_COLOURS, percent_formatter, ratio_formatter
 
 _EFFECT_AXIS = {"ratio": "ratio to direct (log scale)", "odds_ratio": "odds ratio to direct (log scale)",
                 "hazard_ratio": "hazard ratio to direct (log scale)", "difference": "difference to direct (NPS points)"}
@@ -38,6 +39,9 @@ def forest_plot(result: StatResult) -> Figure:
         ax.axvline(0.0 if effect == "difference" else 1.0, color="#555555", lw=1, ls="--")
         if effect != "difference":
             ax.set_xscale("log")
+            ax.xaxis.set_major_locator(LogLocator(base=10, subs=(0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0, 5.0)))
+            ax.xaxis.set_major_formatter(ratio_formatter())
+            ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_yticks(range(len(groups)), groups)
         ax.set_ylim(-0.6, len(groups) - 0.4)
         ax.set_title(_TITLES[analysis], loc="left", fontsize=10)
@@ -45,7 +49,8 @@ def forest_plot(result: StatResult) -> Figure:
         ax.set_ylabel("group")
     if analyses:
         axes[0, 0].legend(loc="best", fontsize=8)
-    fig.suptitle("Partner vs direct: adjusted (filled) and raw (hollow) effects, 95% CI", fontweight="bold")
+    fig.suptitle("Partner vs direct: adjusted (filled) and raw (hollow) effects, 95% CI", fontweight="bold",
+                 fontsize=11, x=0.02, ha="left")
     fig.tight_layout()
     return fig
 
