@@ -56,3 +56,11 @@ def format_change(now: float, before: float, unit: str) -> str:
         return f"{(now - before) * 100:+.1f} pts"
     change = relative_change(now, before)
     return MISSING if is_missing(change) else f"{change:+.1%}"
+
+
+def format_signed(value: float, unit: str, currency: str = "USD") -> str:
+    """A change with its sign in front: ``+USD 1,095,622``, ``−USD 452,506``, ``+12``."""
+    if is_missing(value):
+        return MISSING
+    sign = "+" if value > 0 else "−" if value < 0 else ""
+    return sign + format_value(abs(value), unit, currency)
