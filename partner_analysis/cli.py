@@ -210,11 +210,13 @@ def report(
     out: Annotated[Path, typer.Option("--out", help="Reports folder.")] = REPORTS_DIR,
     timeout: Annotated[int, typer.Option("--timeout", min=1, help="Seconds a notebook cell may run.")] = 600,
     processed: ProcessedOpt = PROCESSED_DIR,
+    config: ConfigOpt = CONFIG_FILE,
 ) -> None:
     """Run a notebook with papermill per partner / per quarter and export offline HTML (exit 1 if any failed)."""
     from .report.publish import publish
 
     try:
+        _with_project_metrics(config)  # the glossary beside the reports documents them too
         result = publish([notebook], processed, out, quarter=quarter, partners=partner or None,
                          all_partners=all_partners, audience=audience.value, n_jobs=jobs, resume=resume,
                          timeout=timeout, progress=sys.stderr.isatty())
@@ -230,12 +232,14 @@ def report(
 
 @app.command()
 def demo(raw: RawOpt = RAW_DIR, processed: ProcessedOpt = PROCESSED_DIR,
-         reports: Annotated[Path, typer.Option("--reports", help="Folder for the glossary.")] = REPORTS_DIR,
-         config: ConfigOpt = CONFIG_FILE) -> None:
-    """The main job on the embedded demo: make demo data if the raw folder is empty, build, summarise."""
+         reports: Annotated[Path, typer.Option("--reports", help="Folder for the reports.")] = REPORTS_DIR,
+         config: ConfigOpt = CONFIG_FILE,
+         jobs: Annotated[int, typer.Option("--jobs", min=1, help="Reports rendered in parallel.")] = 2) -> None:
+    """The main job on the embedded demo: make demo data if the raw folder is empty, build, summarise, render
+    every report for the latest quarter and every partner's scorecard, and print where the index is."""
     from .build import build as run_build
     from .demo import write_demo_data
-    from .report.glossary import write_glossary
+    from .report.publish import publish_everything
     from .store import KpiStore
     from .report.summary import comparison_summary, headline_table
     from .stats import partner_vs_direct
@@ -256,8 +260,12 @@ def demo(raw: RawOpt = RAW_DIR, processed: ProcessedOpt = PROCESSED_DIR,
     typer.echo(headline_table(kpi_rows, latest, settings.currency).to_string(index=False))
     typer.echo("\nPartner vs direct, adjusted for mix (ratios; 95% CI; raw = unadjusted, misleading where the mix differs):")
     typer.echo(comparison_summary(partner_vs_direct(store, config=settings)).to_string(index=False))
-    _, html_path = write_glossary(reports, settings.currency)
-    typer.echo(f"\nKPI store: {processed} ({result.kpi_rows['quarter']:,} quarterly rows); glossary: {html_path}")
+    typer.echo(f"\nKPI store: {processed} ({result.kpi_rows['quarter']:,} quarterly rows). Rendering the reports...")
+    batch = publish_everything(processed, reports, n_jobs=jobs, progress=sys.stderr.isatty())
+    typer.echo(batch.summary())
+    typer.echo(f"\nReports: {(batch.out_dir / 'index.html')}")
+    if not batch.ok:
+        raise typer.Exit(1)
 
 
 JsonOpt = Annotated[Optional[Path], typer.Option("--json", help="Write the machine-readable result to this file.")]

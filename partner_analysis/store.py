@@ -23,7 +23,7 @@ from .errors import InputError, NotInStore
 from .ingest.contract import TABLES
 from .kpis import KpiContext, compute_metric
 from .kpis.registry import ALL_ATTRIBUTIONS, REGISTRY, Metric, MetricSpec
-from .paths import MANIFEST, PROCESSED_DIR, attribution_store_file, kpi_store_file, resolve
+from .paths import MANIFEST, PROCESSED_DIR, REJECTED_SUBDIR, attribution_store_file, kpi_store_file, resolve
 from .periods import FREQUENCIES, code_labels, label_code, period_codes
 from .versions import current_build
 
@@ -106,6 +106,13 @@ class KpiStore:
             self._tables[name] = _read(path)
         return self._tables[name].copy()
 
+    def rejected(self) -> dict[str, pd.DataFrame]:
+        """Rows a lenient build set aside, per table: the raw values, the data-row number ``_row`` and
+        the reason ``_reason`` (empty for a strict build, which sets nothing aside)."""
+        folder = self.processed_dir / REJECTED_SUBDIR
+        return {path.stem: pd.read_csv(path, dtype=str, keep_default_na=False)
+                for path in sorted(folder.glob("*.csv"))} if folder.is_dir() else {}
+
     def kpis(self, freq: str = "quarter") -> pd.DataFrame:
         """The whole KPI table (long format) for ``quarter`` or ``month`` periods (a copy)."""
         return self._kpi_rows(freq).copy()
@@ -119,7 +126,7 @@ class KpiStore:
 
     def periods(self, freq: str = "quarter") -> list[str]:
         """Every period label of the build's KPI store, oldest first."""
-        return sorted(self._kpi_rows(freq)["period"].unique())
+        return list(self._indexed(freq).periods)
 
     def select_periods(self, periods: str | tuple[str, str] | None = None, last: int | None = None,
                        freq: str = "quarter") -> list[str]:
@@ -323,11 +330,19 @@ class KpiStore:
             return self.compute(metric, freq)
         if metric in self.unavailable:
             raise LookupError(f"{metric} is unavailable in this build: {self.unavailable[metric]}")
-        rows = self._kpi_rows(freq)
-        found = rows[(rows["metric"] == metric).to_numpy()]
-        if found.empty and metric not in set(rows["metric"].cat.categories) and metric in REGISTRY:
-            return self.compute(metric, freq)  # a catalog metric newer than this build
-        return found[_KPI_COLUMNS]
+        found = self._indexed(freq).by_metric.get(metric)
+        if found is None:
+            if metric in REGISTRY:
+                return self.compute(metric, freq)  # a catalog metric newer than this build
+            return self._kpi_rows(freq).iloc[:0][_KPI_COLUMNS]
+        return found
+
+    def _indexed(self, freq: str) -> "_Indexed":
+        """The KPI rows by metric, and the period labels, worked out once per file and process."""
+        self._kpi_rows(freq)
+        path = self.processed_dir / kpi_store_file(freq)
+        stat = path.stat()
+        return _index_file(str(path), stat.st_mtime_ns, stat.st_size)
 
     def _context(self, freq: str) -> KpiContext:
         freq = _checked_freq(freq)
@@ -416,6 +431,19 @@ def _read(path: Path) -> pd.DataFrame:
 @lru_cache(maxsize=16)
 def _read_file(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
     return pd.read_parquet(path)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Indexed:
+    by_metric: dict[str, pd.DataFrame]
+    periods: tuple[str, ...]
+
+
+@lru_cache(maxsize=16)
+def _index_file(path: str, mtime_ns: int, size: int) -> _Indexed:
+    rows = _read_file(path, mtime_ns, size)
+    by_metric = {str(m): group[_KPI_COLUMNS] for m, group in rows.groupby("metric", observed=True, sort=False)}
+    return _Indexed(by_metric, tuple(sorted(rows["period"].unique())))
 
 
 def _checked_freq(freq: str) -> str:

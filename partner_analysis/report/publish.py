@@ -6,7 +6,7 @@ from pathlib import Path
 from ..store import KpiStore
 from .glossary import write_glossary
 from .index import write_index
-from .jobs import plan_reports
+from .jobs import ReportJob, plan_reports, report_notebooks
 from .runner import DEFAULT_TIMEOUT, BatchResult, run_reports
 
 
@@ -20,10 +20,29 @@ def publish(notebooks: list[str | Path], processed_dir: Path | str, out_dir: Pat
     Every job is planned (and its arguments checked) before the first one runs.
     """
     store = KpiStore(processed_dir)
-    out_dir = Path(out_dir)
     jobs = [job for notebook in notebooks
-            for job in plan_reports(notebook, store, out_dir, quarter=quarter, partners=partners,
+            for job in plan_reports(notebook, store, Path(out_dir), quarter=quarter, partners=partners,
                                     all_partners=all_partners, audience=audience)]
+    return render(jobs, store, out_dir, n_jobs=n_jobs, resume=resume, timeout=timeout, progress=progress)
+
+
+def publish_everything(processed_dir: Path | str, out_dir: Path | str, *, n_jobs: int = 2,
+                       timeout: float = DEFAULT_TIMEOUT, progress: bool = False) -> BatchResult:
+    """Every report notebook for the latest quarter, and the scorecard of every partner in the program
+    then, made for the partner (the ``demo`` job), in one batch."""
+    store = KpiStore(processed_dir)
+    jobs = []
+    for info in report_notebooks():
+        per_partner = info.per == "partner"
+        jobs += plan_reports(info, store, Path(out_dir), all_partners=per_partner,
+                             audience="partner" if per_partner else "internal")
+    return render(jobs, store, out_dir, n_jobs=n_jobs, timeout=timeout, progress=progress)
+
+
+def render(jobs: list[ReportJob], store: KpiStore, out_dir: Path | str, *, n_jobs: int = 2, resume: bool = False,
+           timeout: float = DEFAULT_TIMEOUT, progress: bool = False) -> BatchResult:
+    """Run planned jobs, then write the glossary and the index."""
+    out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     write_glossary(out_dir, store.currency)
     result = run_reports(jobs, out_dir, n_jobs=n_jobs, timeout=timeout, resume=resume, progress=progress)

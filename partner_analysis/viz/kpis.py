@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -66,6 +67,24 @@ def bar_plot(labels: Sequence[str], values: Sequence[float], title: str, unit: s
     format_axis(ax.xaxis, unit, currency)
     ax.set_xlabel(xlabel or unit_label(unit, currency))
     ax.set_title(title, loc="left")
+    fig.tight_layout()
+    return fig
+
+
+def span_plot(labels: Sequence[str], starts: Sequence, ends: Sequence, as_of, title: str) -> Figure:
+    """One bar per label from its start to its end date, with the as-of date marked."""
+    fig, ax = plt.subplots(figsize=(7.5, 0.9 + 0.34 * max(len(labels), 1)))
+    left = mdates.date2num(pd.to_datetime(pd.Series(starts)).dt.to_pydatetime())
+    right = mdates.date2num(pd.to_datetime(pd.Series(ends)).dt.to_pydatetime())
+    y = np.arange(len(labels))
+    ax.barh(y, np.maximum(right - left, 1.0), left=left, color=GROUP_COLOURS["partner"], alpha=0.8)
+    ax.axvline(mdates.date2num(pd.Timestamp(as_of).to_pydatetime()), color="#b03a2e", lw=1, ls="--", label="as of")
+    ax.xaxis_date()
+    ax.set_yticks(y, list(labels))
+    ax.invert_yaxis()
+    ax.set_xlabel("date")
+    ax.set_title(title, loc="left")
+    ax.legend(fontsize=8, frameon=False, loc="lower left")
     fig.tight_layout()
     return fig
 
