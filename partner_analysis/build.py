@@ -17,6 +17,7 @@ import pandas as pd
 from ._version import __version__
 from .config import Config
 from .errors import ValidationError
+from .ingest.coverage import coverage_record
 from .ingest.prepare import load_and_validate
 from .ingest.validation import ValidatedData, write_rejected
 from .kpis import REGISTRY, compute_kpis, load_metric_files
@@ -35,6 +36,7 @@ class BuildResult:
     kpi_rows: dict[str, int]
     unavailable: dict[str, str]
     as_of: pd.Timestamp
+    notes: dict[str, dict[str, list[str]]]  # per grain: metric id -> what it leaves out and why
 
 
 def build(raw_dir: Path, processed_dir: Path, mapping: Path | None = None, lenient: bool = False,
@@ -60,7 +62,7 @@ def build(raw_dir: Path, processed_dir: Path, mapping: Path | None = None, lenie
     user_metrics = load_metric_files(config.metrics)
     metric_ids = [m for m, entry in REGISTRY.items() if entry.spec.origin == "catalog"] + list(user_metrics)
     processed_dir = Path(processed_dir)
-    kpi_rows, unavailable, as_of = {}, {}, None
+    kpi_rows, unavailable, notes, as_of = {}, {}, {}, None
     with new_build(processed_dir, wait) as (staging, build_dir):
         data = load_and_validate(raw_dir, mapping, lenient, config)
         if not data.report.ok:
@@ -78,6 +80,7 @@ def build(raw_dir: Path, processed_dir: Path, mapping: Path | None = None, lenie
             result.rows.to_parquet(staging / kpi_store_file(freq), index=False)
             files.append(kpi_store_file(freq))
             kpi_rows[freq], unavailable, as_of = len(result.rows), result.unavailable, result.as_of
+            notes[freq] = result.notes
             if "deals" in data.tables:
                 credited = credited_revenue(result.context)  # reuses the catalog's won deals
                 credited.to_parquet(staging / attribution_store_file(freq), index=False)
@@ -97,9 +100,11 @@ def build(raw_dir: Path, processed_dir: Path, mapping: Path | None = None, lenie
             "rows_in": data.report.rows_in,
             "rows_kept": data.report.rows_kept,
             "rows_rejected": data.report.rows_rejected,
+            "coverage": coverage_record(data.tables),
             "kpi_rows": kpi_rows,
             "unavailable_metrics": unavailable,
+            "metric_notes": notes,
             "files": sorted(files),
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    return BuildResult(data, processed_dir, build_dir, kpi_rows, unavailable, as_of)
+    return BuildResult(data, processed_dir, build_dir, kpi_rows, unavailable, as_of, notes)

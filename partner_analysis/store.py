@@ -87,6 +87,20 @@ class KpiStore:
         return dict(self.manifest.get("unavailable_metrics", {}))
 
     @property
+    def coverage(self) -> pd.DataFrame:
+        """Each table's first and last event date (and whether it is a roster, covering the periods up
+        to the as-of date), as ``build`` recorded it: one row per table."""
+        recorded = self.manifest.get("coverage", {})
+        frame = pd.DataFrame([{"table": name, **span} for name, span in recorded.items()],
+                             columns=["table", "first", "last", "columns", "roster"])
+        return frame.astype({"first": "datetime64[ns]", "last": "datetime64[ns]"})
+
+    def notes(self, freq: str = "quarter") -> dict[str, list[str]]:
+        """Metric id -> what the metric leaves out of the KPI table and why (rows of its tables
+        outside the periods it reports, join cohorts that cannot be judged, customers without revenue)."""
+        return {m: list(texts) for m, texts in self.manifest.get("metric_notes", {}).get(_checked_freq(freq), {}).items()}
+
+    @property
     def table_names(self) -> list[str]:
         """The validated input tables of this build, in contract order."""
         return [name for name in TABLES if (self.processed_dir / f"{name}.parquet").exists()]

@@ -138,3 +138,19 @@ def test_store_api_returns_one_metric_one_partner_a_range_of_periods(raw, tmp_pa
     assert set(rows["period"]) <= {"2024Q1", "2024Q2", "2024Q3", "2024Q4"}
     with pytest.raises(KeyError):
         store.kpi("no_such_metric")
+
+
+def test_build_records_each_tables_coverage_and_the_metric_notes(demo_store_dir, demo_tables):
+    from partner_analysis.ingest.coverage import coverage_record
+
+    store = KpiStore(demo_store_dir)
+    assert store.manifest["coverage"] == coverage_record(demo_tables)
+    spans = store.coverage.set_index("table")
+    assert set(spans.index) == set(demo_tables)
+    # The demo's registrations begin before its first deal, its partners years before.
+    assert spans.loc["deal_registrations", "first"] < spans.loc["deals", "first"]
+    assert spans.loc["partners", "roster"] and not spans.loc["deals", "roster"]
+    for freq in ("quarter", "month"):
+        notes = store.notes(freq)
+        assert "cannot be judged" in " ".join(notes["activation_rate"])
+        assert any(n.startswith("deal_registrations (dates") for n in notes["active_partners"])

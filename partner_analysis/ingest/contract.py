@@ -240,6 +240,11 @@ TABLES: dict[str, Table] = {t.name: t for t in (
     ), rules=(not_before("end_at", "start_at"),), foreign_keys=(_fk("partner_id", "partners"),)),
 )}
 
+#: Key of ``DataFrame.attrs`` under which validation records the contract columns a table's input
+#: did not have (they are materialised empty, or with their default): a metric that needs one is
+#: unavailable even where a default fills it (``deal_type``).
+ABSENT_COLUMNS = "absent_columns"
+
 #: Tables without which nothing can be computed.
 REQUIRED_TABLES = tuple(name for name, t in TABLES.items() if t.required)
 

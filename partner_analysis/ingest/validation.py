@@ -19,7 +19,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from .contract import TABLES, VALIDATION_ORDER, Column, Table
+from .contract import ABSENT_COLUMNS, TABLES, VALIDATION_ORDER, Column, Table
 from ..errors import EXAMPLES_SHOWN, DataIssue, ValidationReport
 from ..membership import member_of
 
@@ -302,6 +302,7 @@ def validate_tables(sources: dict[str, tuple[str, pd.DataFrame]], lenient: bool 
         report.rows_kept[name] = len(kept)
         report.rows_rejected[name] = int(bad.sum())
         result.tables[name] = kept
+        kept.attrs[ABSENT_COLUMNS] = tuple(c.name for c in table.columns if c.name not in raw.columns)
     return result
 
 

@@ -1,5 +1,7 @@
 """What every metric computation receives: validated tables, settings, the period grid.
 
+The grid runs from the period of the earliest event date in any table to that of the as-of date;
+each metric is then reported in the periods its tables cover (:meth:`KpiContext.covered_periods`).
 Derived frames that several metrics share (deals with their period codes, the partner x period
 grid) are computed once per context and cached.
 """
@@ -12,23 +14,8 @@ import numpy as np
 import pandas as pd
 
 from ..config import Config
-from ..ingest.coverage import latest_date
+from ..ingest.coverage import Coverage, coverage, latest_date
 from ..periods import code_bounds, code_labels, period_codes, period_range
-
-
-def earliest_activity_date(tables: dict[str, pd.DataFrame]) -> pd.Timestamp:
-    """Where the period grid starts: the first deal created, else the earliest date in the data.
-
-    Partners who joined long before the first deal do not stretch the grid back.
-    """
-    deals = tables.get("deals")
-    if deals is not None and deals["created_at"].notna().any():
-        return deals["created_at"].min()
-    earliest = [frame[c].min() for frame in tables.values() for c in frame.columns
-                if pd.api.types.is_datetime64_any_dtype(frame[c]) and frame[c].notna().any()]
-    if not earliest:
-        raise ValueError("no dates in the data: cannot place anything in a period")
-    return min(earliest)
 
 
 @dataclass
@@ -52,6 +39,7 @@ class KpiContext:
     freq: str = "quarter"
     as_of: pd.Timestamp | None = None
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    notes: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.as_of is None:
@@ -64,10 +52,38 @@ class KpiContext:
         return period_codes(dates, self.freq, self.config.fiscal_year_start_month)
 
     @property
+    def coverage(self) -> dict[str, Coverage]:
+        """First and last event date of each table that has one."""
+        return self.cached("coverage", lambda: coverage(self.tables))
+
+    @property
     def periods(self) -> np.ndarray:
-        """Every period code from the first deal to the as-of date."""
-        return self.cached("periods", lambda: period_range(
-            earliest_activity_date(self.tables), self.as_of, self.freq, self.config.fiscal_year_start_month))
+        """Every period code from the earliest event date in any table to the as-of date."""
+        def build() -> np.ndarray:
+            if not self.coverage:
+                raise ValueError("no dates in the data: cannot place anything in a period")
+            first = min(c.first for c in self.coverage.values())
+            return period_range(min(first, self.as_of), self.as_of, self.freq, self.config.fiscal_year_start_month)
+        return self.cached("periods", build)
+
+    def covered_periods(self, names) -> np.ndarray:
+        """The grid periods that every table in ``names`` covers, from the period of its first event
+        date to that of its last (a roster: to the as-of date); empty when one of them has no dates."""
+        periods = self.periods
+        keep = np.ones(len(periods), dtype=bool)
+        for name in names:
+            span = self.coverage.get(name)
+            if span is None:
+                return periods[:0]
+            first, last = self.period_of(pd.Series([span.first, span.last]))
+            keep &= (periods >= first) & ((periods <= last) | span.roster)
+        return periods[keep]
+
+    def note(self, metric_id: str, text: str) -> None:
+        """Record what a metric leaves out and why (listed in build.json ``metric_notes``)."""
+        found = self.notes.setdefault(metric_id, [])
+        if text not in found:
+            found.append(text)
 
     def bounds(self, code: int) -> tuple[pd.Timestamp, pd.Timestamp]:
         """First day and exclusive end of a period code."""
@@ -86,6 +102,16 @@ class KpiContext:
         """Period labels for codes, formatted once per distinct code."""
         uniq, inverse = np.unique(np.asarray(codes, dtype=np.int64), return_inverse=True)
         return code_labels(uniq, self.freq)[inverse]
+
+    def span_labels(self, codes: np.ndarray) -> str:
+        """Period codes written as runs of labels, e.g. ``2021Q1\u20132022Q4, 2025Q4``."""
+        codes = np.unique(np.asarray(codes, dtype=np.int64))
+        runs = np.split(codes, np.flatnonzero(np.diff(codes) != 1) + 1) if len(codes) else []
+        parts = []
+        for run in runs:
+            first, last = self.labels(np.array([run[0], run[-1]]))
+            parts.append(first if len(run) == 1 else f"{first}\u2013{last}")
+        return ", ".join(parts)
 
     # -- tables --------------------------------------------------------------------------
     def has(self, *names: str) -> bool:

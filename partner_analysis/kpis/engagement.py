@@ -93,8 +93,8 @@ def training_completion_rate(ctx: KpiContext) -> pd.DataFrame:
         definition="Share of partners in the program during the period that had earned at least one "
                    "certification by the period's end (cumulative, not only in the period).",
         formula="count(in-program partners with a certification_earned on or before period end) / count(in-program partners)",
-        unit="ratio", direction="higher", aggregation="ratio", requires=("activities",), partner_grain=False,
-        period_basis="partners in the program during the period")
+        unit="ratio", direction="higher", aggregation="ratio", requires=("activities", "partners"),
+        partner_grain=False, period_basis="partners in the program during the period")
 def certified_partner_share(ctx: KpiContext) -> pd.DataFrame:
     # Cumulative: certifications earned before the first period of the grid count too.
     acts = ctx.table("activities")
@@ -110,8 +110,8 @@ def _participation(metric_id: str, activity: str, label: str, what: str) -> None
     @metric(id=metric_id, family=FAMILY, label=label,
             definition=f"Share of partners in the program during the period that {what} at least once in the period.",
             formula=f"count(in-program partners with {activity} in period) / count(in-program partners)",
-            unit="ratio", direction="higher", aggregation="ratio", requires=("activities",), partner_grain=False,
-            period_basis="occurred_at")
+            unit="ratio", direction="higher", aggregation="ratio", requires=("activities", "partners"),
+            partner_grain=False, period_basis="occurred_at")
     def compute(ctx: KpiContext) -> pd.DataFrame:
         return _in_program_share(ctx, _activities(ctx, activity))
 
@@ -150,7 +150,8 @@ def _first_sourced_deal(ctx: KpiContext) -> pd.Series:
                    "a deal created on which they are the partner, a deal registration submitted, a referred lead, "
                    "or an activity other than receiving or opening an email.",
         formula="count distinct(partner | deal created or registration or referred lead or active-signal activity in period)",
-        unit="count", direction="higher", aggregation="snapshot", requires=("deals",), partner_grain=False,
+        unit="count", direction="higher", aggregation="snapshot", requires=("deals", "partners"),
+        optional=("deal_registrations", "leads", "activities"), partner_grain=False,
         period_basis="the date of each action")
 def active_partners(ctx: KpiContext) -> pd.DataFrame:
     actions = [ctx.dated("deals", "created_at")[["period", "partner_id"]]]
@@ -182,17 +183,32 @@ def _cohort_frame(ctx: KpiContext) -> pd.DataFrame:
                          "period": ctx.period_of(partners["joined_at"])})
 
 
+def _note_unjudged(ctx: KpiContext, metric_id: str, cohort: pd.DataFrame, question: str) -> None:
+    """Note the partners who joined before the first period of deal data: their cohorts cannot be
+    judged (the engine reports no period that the deals do not cover)."""
+    covered = ctx.covered_periods(["deals"])
+    early = cohort["period"].to_numpy()
+    early = early[(early >= 0) & (early < covered[0])] if len(covered) else early[:0]
+    if len(early):
+        ctx.note(metric_id, f"{len(early):,} partners joined before {ctx.labels(covered[:1])[0]}, the first period of "
+                            f"deal data ({ctx.coverage['deals'].first.date()}): {question} cannot be judged, so "
+                            f"their join cohorts ({ctx.span_labels(early)}) are not reported.")
+
+
 @metric(id="activation_rate", family=FAMILY, label="Activation rate",
         definition="Share of the partners who joined in the period (join cohort) that reached a first sourced deal "
                    "(created_at) or an approved deal registration (submitted_at) within the activation window "
                    "(config activation_window_days, default 180) after joined_at; a cohort is reported only once "
-                   "the window of its last possible joiner has elapsed by the as-of date (no partial cohorts).",
+                   "the window of its last possible joiner has elapsed by the as-of date (no partial cohorts), and "
+                   "only from the first period of deal data on (cohorts that joined earlier cannot be judged and "
+                   "are noted in build.json).",
         formula="count(activated within window | joined in period) / count(joined in period) | period end + window <= as_of",
-        unit="ratio", direction="higher", aggregation="ratio", requires=("deals",), partner_grain=False,
-        period_basis="joined_at (join cohort)")
+        unit="ratio", direction="higher", aggregation="ratio", requires=("deals", "partners"),
+        optional=("deal_registrations",), partner_grain=False, period_basis="joined_at (join cohort)")
 def activation_rate(ctx: KpiContext) -> pd.DataFrame:
     window = pd.Timedelta(days=ctx.config.activation_window_days)
     cohort = _cohort_frame(ctx)
+    _note_unjudged(ctx, "activation_rate", cohort, "whether they activated within the window")
     firsts = [_first_sourced_deal(ctx)]
     if ctx.has("deal_registrations"):
         regs = ctx.table("deal_registrations")
@@ -211,12 +227,15 @@ def activation_rate(ctx: KpiContext) -> pd.DataFrame:
 
 @metric(id="time_to_first_deal_days", family=FAMILY, label="Time to first deal (days)",
         definition="Median days from joined_at to the partner's first sourced deal (created_at), over the partners "
-                   "of the join cohort that have one; per partner, its own days, in its join period.",
+                   "of the join cohort that have one; per partner, its own days, in its join period; cohorts that "
+                   "joined before the first period of deal data cannot be judged (an earlier first deal would be "
+                   "missed) and are noted in build.json.",
         formula="median(first sourced deal created_at - joined_at | joined in period, has a sourced deal)",
-        unit="days", direction="lower", aggregation="median", requires=("deals",),
+        unit="days", direction="lower", aggregation="median", requires=("deals", "partners"),
         period_basis="joined_at (join cohort)")
 def time_to_first_deal_days(ctx: KpiContext) -> pd.DataFrame:
     cohort = _cohort_frame(ctx)
+    _note_unjudged(ctx, "time_to_first_deal_days", cohort, "whether their first sourced deal in the data is their first")
     first = _per_partner(cohort, _first_sourced_deal(ctx))
     days = (first - cohort["joined_at"]).dt.total_seconds() / 86400.0
     frame = cohort.assign(days=days.clip(lower=0)).dropna(subset=["days"])
@@ -289,7 +308,8 @@ def partner_nps(ctx: KpiContext) -> pd.DataFrame:
                    "saturation points, not ranks, keep scores comparable across periods. A partner with no "
                    "activity scores 0; the program row is the mean over in-program partners.",
         formula="100 x sum_k w_k min(1, count_k / s_k) / sum_k w_k; program: sum(scores) / count(partners)",
-        unit="score", direction="higher", aggregation="score", requires=("activities",), period_basis="occurred_at")
+        unit="score", direction="higher", aggregation="score", requires=("activities", "partners"),
+        period_basis="occurred_at")
 def engagement_score(ctx: KpiContext) -> pd.DataFrame:
     return ctx.cached("engagement_score", lambda: _engagement_score(ctx))
 

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Callable
 
 import pandas as pd
 
+from ..ingest.contract import TABLES
+
 if TYPE_CHECKING:
     from .context import KpiContext
 
@@ -59,7 +61,8 @@ class MetricSpec:
     aggregation : str
         One of :data:`AGGREGATIONS`.
     requires : tuple of str
-        Tables without which the metric is unavailable.
+        Tables without which the metric is unavailable. They also bound its periods: the metric
+        has rows only in the periods that every one of them covers (first to last event date).
     attributions : tuple of str
         Attribution splits present for program rows (partner rows use the subset in
         :data:`PARTNER_ATTRIBUTIONS`).
@@ -75,6 +78,16 @@ class MetricSpec:
         Whether the value is a share of counted things (deals, partners, customers, runs), so that its
         numerator and denominator give a binomial interval; by default true for bounded ratios, and
         declared false for shares of amounts (revenue share, gross revenue retention).
+    optional : tuple of str
+        Tables the metric reads when they are present (more evidence, e.g. registrations as a sign
+        of activity); they do not bound its periods, and their rows outside them are noted.
+    columns : tuple of str
+        Optional contract columns the metric cannot do without, as ``table.column``; ``a.x|b.y``
+        when either will do. Absent from the input, or without a value in any row, the column
+        makes the metric unavailable, listed with the reason.
+    boundaries : tuple of str
+        The boundary rules the metric follows (texts of :mod:`partner_analysis.kpis.conventions`),
+        written in the glossary under the metric.
     """
 
     id: str
@@ -92,6 +105,9 @@ class MetricSpec:
     bounded: bool = True
     origin: str = "catalog"
     counted: bool | None = None
+    optional: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+    boundaries: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.counted is None:  # frozen: set the default once, here
@@ -110,10 +126,21 @@ class MetricSpec:
             raise ValueError(f"{self.id}: origin must be one of {ORIGINS}")
         if not self.id.isidentifier() or self.id != self.id.lower():
             raise ValueError(f"{self.id!r}: a metric id is lower-case letters, digits and underscores")
+        read = set(self.requires) | set(self.optional)
+        for needed in self.columns:
+            for table, column in column_alternatives(needed):
+                if table not in read or table not in TABLES or column not in {c.name for c in TABLES[table].columns}:
+                    raise ValueError(f"{self.id}: column {needed!r} must be table.column of a table it reads "
+                                     f"({', '.join(sorted(read))})")
 
     @property
     def partner_attributions(self) -> tuple[str, ...]:
         return tuple(a for a in self.attributions if a in PARTNER_ATTRIBUTIONS)
+
+
+def column_alternatives(needed: str) -> list[tuple[str, str]]:
+    """``"a.x|b.y"`` -> ``[("a", "x"), ("b", "y")]``: the columns any one of which will do."""
+    return [tuple(part.strip().split(".", 1)) if "." in part else (part.strip(), "") for part in needed.split("|")]
 
 
 @dataclass(frozen=True)
@@ -175,7 +202,8 @@ def catalog() -> pd.DataFrame:
     rows = [
         {"id": m.spec.id, "family": m.spec.family, "label": m.spec.label, "unit": m.spec.unit,
          "direction": m.spec.direction, "aggregation": m.spec.aggregation,
-         "requires": ", ".join(m.spec.requires), "attributions": ", ".join(m.spec.attributions),
+         "requires": ", ".join(m.spec.requires), "optional": ", ".join(m.spec.optional),
+         "columns": ", ".join(m.spec.columns), "attributions": ", ".join(m.spec.attributions),
          "partner_grain": m.spec.partner_grain, "period_basis": m.spec.period_basis, "bounded": m.spec.bounded,
          "origin": m.spec.origin, "definition": m.spec.definition, "formula": m.spec.formula}
         for m in REGISTRY.values()

@@ -237,7 +237,7 @@ def _trailing_sum(ctx: KpiContext, rows: pd.DataFrame, column: str) -> pd.DataFr
                    "the period, divided by the partner's own annual_revenue; partners without annual_revenue are "
                    "left out. Program row: the same sums over partners in the program with annual_revenue.",
         formula="sum(amount | won, partner's deals, closed in the 12 months to period end) / annual_revenue",
-        unit="ratio", direction="higher", aggregation="ratio", requires=("deals",),
+        unit="ratio", direction="higher", aggregation="ratio", requires=("deals", "partners"),
         period_basis="trailing twelve months of closed_at of won deals", bounded=False)
 def partner_share_of_wallet(ctx: KpiContext) -> pd.DataFrame:
     partners = ctx.table("partners")

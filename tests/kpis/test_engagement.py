@@ -197,12 +197,14 @@ def test_certified_partner_share_is_cumulative(base):
     assert rows["partner_id"].isna().all()
 
 
-def test_certified_partner_share_counts_certifications_before_the_first_period():
+def test_certified_partner_share_counts_certifications_of_earlier_periods():
     tables = validated(partners=partners({"p1": "2023-01-01", "p2": "2023-01-01"}),
                        deals=deals(("d1", "sourced", "p1", "2024-01-05")),
-                       activities=activities([("p1", "2023-11-01", "certification_earned")]))
+                       activities=activities([("p1", "2023-11-01", "certification_earned"),
+                                              ("p2", "2024-02-01", "portal_login")]))
     rows = rows_of("certified_partner_share", context(tables, as_of="2024-03-31"))
-    assert value_of(rows, "2024Q1") == approx(0.5)  # p1 was certified before the grid began
+    assert value_of(rows, "2023Q4") == approx(0.5)  # activities cover 2023Q4-2024Q1, before the first deal too
+    assert value_of(rows, "2024Q1") == approx(0.5)  # p1 is still certified from 2023Q4
 
 
 def test_certified_partner_share_is_zero_without_certifications():
