@@ -39,7 +39,8 @@ PLANTED_EFFECTS: dict = {
         "expected_activated_within_180_days": round(0.70 * (1 - 0.5 ** (180 / 120)), 4),
         "how": "70% of partners are productive; a productive partner's first sourced deal is created "
                "exponential(median 120 days) after joined_at, more follow at its own rate; unproductive "
-               "partners never bring a deal (activation by an approved registration a few days earlier is possible)",
+               "partners never bring a deal (activation by an approved registration a few days earlier is possible; "
+               "expired registrations, which count as approved, come only after a partner's first sourced deal)",
     },
     "segment_mix": {
         "sourced": {"smb": 0.65, "mid_market": 0.25, "enterprise": 0.10},

@@ -285,6 +285,12 @@ def _deal_partners(deals: pd.DataFrame, partner_ids: np.ndarray, seed: int, end:
     return pd.concat([base, extra_rows], ignore_index=True).sort_values(["deal_id", "touched_at"], kind="stable")
 
 
+def _sourced_firsts(deals: pd.DataFrame) -> pd.Series:
+    """Each partner's first sourced deal (created_at), by partner_id."""
+    sourced = deals[(deals["attribution"] == "sourced").to_numpy()]
+    return sourced.groupby("partner_id")["created_at"].min()
+
+
 def _registrations(deals: pd.DataFrame, partners: pd.DataFrame, seed: int, end: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     rng = _stream(seed, "registrations")
     sourced = deals[(deals["attribution"] == "sourced").to_numpy() & (rng.random(len(deals)) < 0.45)]
@@ -302,7 +308,18 @@ def _registrations(deals: pd.DataFrame, partners: pd.DataFrame, seed: int, end: 
     first = np.maximum(p_joined, _days("2023-01-01"))
     sub_days = first + rng.random(n_other) * np.clip(end - first, 1, None)
     status = rng.choice(np.array(["rejected", "expired", "pending"]), n_other, p=[0.5, 0.3, 0.2])
-    decided = np.where(status == "pending", np.nan, np.minimum(sub_days + rng.integers(1, 20, n_other), end))
+    gaps = rng.integers(1, 20, n_other)
+    # Expired means approved, then lapsed, which counts as approved: such a registration comes from a
+    # partner already bringing sourced deals, after its first one, so lapsed approvals leave the
+    # planted activation curve as it is.
+    first_sourced = _sourced_firsts(deals)
+    expired = np.flatnonzero(status == "expired")
+    if len(first_sourced) and len(expired):
+        pick = rng.integers(0, len(first_sourced), len(expired))
+        who[expired] = pd.Index(partners["partner_id"]).get_indexer(first_sourced.index[pick])
+        since = (first_sourced.to_numpy()[pick].astype("datetime64[D]") - _EPOCH).astype(np.int64)
+        sub_days[expired] = since + rng.random(len(expired)) * np.clip(end - since, 1, None)
+    decided = np.where(status == "pending", np.nan, np.minimum(sub_days + gaps, end))
     unlinked = pd.DataFrame({"partner_id": partners["partner_id"].to_numpy()[who], "submitted_at": _to_dates(sub_days),
                              "status": status, "decided_at": _to_dates(decided), "deal_id": None})
     regs = pd.concat([linked, unlinked], ignore_index=True).sort_values("submitted_at", kind="stable").reset_index(drop=True)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .context import KpiContext
+from .conventions import is_approved
 from .frame import count_rows, median_of, nps_rows, ratio_of, summarise, typed_rows
 from .registry import metric
 
@@ -197,8 +198,9 @@ def _note_unjudged(ctx: KpiContext, metric_id: str, cohort: pd.DataFrame, questi
 
 @metric(id="activation_rate", family=FAMILY, label="Activation rate",
         definition="Share of the partners who joined in the period (join cohort) that reached a first sourced deal "
-                   "(created_at) or an approved deal registration (submitted_at) within the activation window "
-                   "(config activation_window_days, default 180) after joined_at; a cohort is reported only once "
+                   "(created_at) or an approved deal registration (submitted_at; approved or expired, i.e. approved, "
+                   "then lapsed) within the activation window (config activation_window_days, default 180) after "
+                   "joined_at; a cohort is reported only once "
                    "the window of its last possible joiner has elapsed by the as-of date (no partial cohorts), and "
                    "only from the first period of deal data on (cohorts that joined earlier cannot be judged and "
                    "are noted in build.json).",
@@ -212,7 +214,7 @@ def activation_rate(ctx: KpiContext) -> pd.DataFrame:
     firsts = [_first_sourced_deal(ctx)]
     if ctx.has("deal_registrations"):
         regs = ctx.table("deal_registrations")
-        approved = regs[(regs["status"] == "approved").to_numpy() & (regs["submitted_at"] <= ctx.as_of).to_numpy()]
+        approved = regs[is_approved(regs["status"]) & (regs["submitted_at"] <= ctx.as_of).to_numpy()]
         firsts.append(approved.groupby("partner_id", observed=True)["submitted_at"].min())
     first = pd.concat(firsts).groupby(level=0).min()
     reached = _per_partner(cohort, first)

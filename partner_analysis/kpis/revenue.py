@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..membership import member_of
 from .context import KpiContext
+from .conventions import is_approved, is_decided
 from .deals import closed_deals, created_deals, open_deal_snapshots, won_deals
 from .frame import (count_rows, distinct_share, divide, growth, mean_of, median_of,
                     ratio_of, sum_of, summarise)
@@ -184,11 +185,6 @@ def deal_registration_growth(ctx: KpiContext) -> pd.DataFrame:
     return growth(deal_registrations(ctx))
 
 
-#: Statuses that mean a registration was approved: ``expired`` is an approved registration whose
-#: protection lapsed without a won deal.
-APPROVED = ("approved", "expired")
-
-
 @metric(id="registration_approval_rate", family=FAMILY, label="Registration approval rate",
         definition="Share of the registrations submitted in the period and decided that were approved; approved "
                    "and expired (approved, then lapsed) count as approved, rejected as not; pending ones are left out.",
@@ -196,8 +192,8 @@ APPROVED = ("approved", "expired")
         unit="ratio", direction="higher", aggregation="ratio", requires=("deal_registrations",), period_basis=REG_BASIS)
 def registration_approval_rate(ctx: KpiContext) -> pd.DataFrame:
     regs = _registrations(ctx)
-    decided = regs[(regs["status"] != "pending").to_numpy()]
-    return summarise(ctx, decided.assign(hit=decided["status"].isin(APPROVED).astype(float)), ratio_of("hit"))
+    decided = regs[is_decided(regs["status"])]
+    return summarise(ctx, decided.assign(hit=is_approved(decided["status"]).astype(float)), ratio_of("hit"))
 
 
 @metric(id="registration_win_rate", family=FAMILY, label="Registration win rate",
@@ -209,7 +205,7 @@ def registration_approval_rate(ctx: KpiContext) -> pd.DataFrame:
         period_basis=REG_BASIS)
 def registration_win_rate(ctx: KpiContext) -> pd.DataFrame:
     regs = _registrations(ctx)
-    approved = regs[regs["status"].isin(APPROVED).to_numpy()]
+    approved = regs[is_approved(regs["status"])]
     deals = ctx.table("deals")
     won = deals["stage"].eq("won").to_numpy() & (deals["closed_at"] <= ctx.as_of).to_numpy()
     hit = member_of(approved["deal_id"], deals.loc[won, "deal_id"]) | \
