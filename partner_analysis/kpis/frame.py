@@ -117,13 +117,14 @@ def sum_of(column: str) -> Callable:
 def ratio_of(numerator: str, denominator: str | None = None) -> Callable:
     """value = sum(numerator) / sum(denominator) (denominator: 1 per row when None); n = rows.
 
-    Groups whose denominator sums to zero get a missing value, never 0.
+    Groups whose denominator sums to zero have no row (an empty denominator gives no value, never
+    0 and never a row with a missing value); a zero numerator over a positive denominator is 0.
     """
     def reduce(groups) -> pd.DataFrame:
         num = groups[numerator].sum().astype("float64")
         den = groups[denominator].sum().astype("float64") if denominator else groups.size().astype("float64")
-        n = groups.size()
-        return pd.DataFrame({"value": (num / den).where(den > 0), "numerator": num, "denominator": den, "n": n})
+        out = pd.DataFrame({"value": num / den, "numerator": num, "denominator": den, "n": groups.size()})
+        return out[(den > 0).to_numpy()]
     return reduce
 
 
@@ -203,17 +204,22 @@ def span_periods(start_codes: np.ndarray, end_codes: np.ndarray) -> tuple[np.nda
     return rows, np.repeat(start_codes, span) + offsets
 
 
-def distinct_share(ctx: KpiContext, hits: pd.DataFrame, key: str, population: pd.Series) -> pd.DataFrame:
+def distinct_share(ctx: KpiContext, hits: pd.DataFrame, key: str, population: pd.Series,
+                   partners: pd.DataFrame) -> pd.DataFrame:
     """Share of a period's population (distinct ``key`` values) found in ``hits``.
 
     ``hits`` has ``period``, ``partner_id`` and ``key``; ``population`` is the population size
     per period code. Program rows count distinct keys among all hits, partner rows among that
-    partner's hits, both over the whole population (n = population size).
+    partner's hits, both over the whole population (n = population size). Every (partner_id,
+    period) of ``partners`` has a row wherever the population is non-empty, 0 without hits (zero
+    is a value), as has any partner with hits.
     """
     program = hits.groupby("period")[key].nunique().reindex(population.index, fill_value=0)
     per_partner = hits.dropna(subset=["partner_id"]).groupby(["period", "partner_id"], observed=True)[key].nunique()
+    per_partner = partners[["period", "partner_id"]].merge(per_partner.rename("numerator").reset_index(),
+                                                           on=["period", "partner_id"], how="outer")
     rows = pd.concat([pd.DataFrame({"period": population.index, "partner_id": pd.NA, "numerator": program.to_numpy()}),
-                      per_partner.rename("numerator").reset_index()], ignore_index=True)
+                      per_partner.fillna({"numerator": 0})], ignore_index=True)
     rows["denominator"] = rows["period"].map(population).astype(float)
     rows = rows[rows["period"].isin(ctx.periods).to_numpy() & (rows["denominator"] > 0).to_numpy()]
     rows = rows.assign(attribution="all", n=rows["denominator"], value=rows["numerator"] / rows["denominator"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..membership import member_of
 from .accounts import customer_positions, customers_at_end, customers_at_start, mrr_bridge
 from .context import KpiContext
 from .frame import count_rows, distinct_share, median_of, ratio_of, span_periods, sum_of, summarise
@@ -91,14 +92,17 @@ def integration_active_accounts(ctx: KpiContext) -> pd.DataFrame:
 
 @metric(id="integration_adoption_rate", family=FAMILY, label="Integration adoption rate",
         definition="Share of the customers active at the period's end that had an integration installed then; "
-                   "per partner, the share that had that partner's integration installed.",
+                   "per partner, the share that had that partner's integration installed (0 for a technology partner "
+                   "in the program whose integration no active customer had).",
         formula="count(active customers with an installed integration at period end) / count(active customers at period end)",
         unit="ratio", direction="higher", aggregation="ratio", requires=("integration_events", "customers"),
         period_basis="snapshot at period end")
 def integration_adoption_rate(ctx: KpiContext) -> pd.DataFrame:
     active = customers_at_end(ctx)[["acct", "period"]]
     installed = _with_acct(ctx, installed_at(ctx, "end")).merge(active, on=["acct", "period"])
-    return distinct_share(ctx, installed, "acct", active.groupby("period").size())
+    grid = ctx.partner_periods()
+    integration_partners = grid[member_of(grid["partner_id"], _integration_partners(ctx))]
+    return distinct_share(ctx, installed, "acct", active.groupby("period").size(), integration_partners)
 
 
 @metric(id="integration_run_success_rate", family=FAMILY, label="Integration run success rate",

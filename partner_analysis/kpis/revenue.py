@@ -249,11 +249,12 @@ def partner_share_of_wallet(ctx: KpiContext) -> pd.DataFrame:
 @metric(id="partner_penetration", family=FAMILY, label="Partner penetration",
         definition="Share of the customer accounts with a won deal closed in the period for which a partner "
                    "sourced or influenced at least one of those deals (a deal without account_id is its own "
-                   "account); per partner, the accounts of that partner's won deals over all accounts won.",
+                   "account); per partner, the accounts of that partner's won deals over all accounts won, 0 for a "
+                   "partner in the program with none.",
         formula="count distinct(account | won, partner deal, closed in period) / count distinct(account | won, closed in period)",
         unit="ratio", direction="higher", aggregation="ratio", requires=("deals",), period_basis=WON_BASIS)
 def partner_penetration(ctx: KpiContext) -> pd.DataFrame:
     won = won_deals(ctx)
     accounts = won.assign(account=won["account_id"].fillna(won["deal_id"]))
     return distinct_share(ctx, accounts[accounts["partner_id"].notna().to_numpy()], "account",
-                          accounts.groupby("period")["account"].nunique())
+                          accounts.groupby("period")["account"].nunique(), ctx.partner_periods())

@@ -1,6 +1,7 @@
 """Known answers for the integration adoption KPIs on a hand-made event log.
 
-Grid: 2024Q1 to 2024Q2 (as of 2024-06-30). Technology partners t1 and t2; r1 is a reseller.
+Grid: 2024Q1 to 2024Q2 (as of 2024-06-30). Technology partners t1, t2 and t3 (no integration
+events); r1 is a reseller.
 Customers (direct): a1 acquired 2023-06-01; a2 2023-06-01, churned 2024-02-15; a3 2023-06-01,
 churned 2024-05-01; a4 acquired 2024-02-01, churned 2024-06-15.
 Installations: a1-t1 since 2023-12-01; a2-t1 2024-01-10; a3-t2 2023-11-01 until 2024-03-01;
@@ -26,8 +27,9 @@ EVENTS = [  # account, partner, occurred_at, event, count
 @pytest.fixture(scope="module")
 def ctx():
     tables = validated(
-        partners={"partner_id": ["t1", "t2", "r1"], "partner_name": ["T1", "T2", "R1"],
-                  "partner_type": ["technology", "technology", "reseller"], "joined_at": ["2023-01-01"] * 3},
+        partners={"partner_id": ["t1", "t2", "r1", "t3"], "partner_name": ["T1", "T2", "R1", "T3"],
+                  "partner_type": ["technology", "technology", "reseller", "technology"],
+                  "joined_at": ["2023-01-01"] * 4},
         deals={"deal_id": ["d1"], "attribution": ["direct"], "stage": ["won"], "created_at": ["2024-01-02"],
                "closed_at": ["2024-01-10"], "amount": [1]},
         customers={"account_id": ["a1", "a2", "a3", "a4"],
@@ -77,6 +79,10 @@ def test_integration_adoption_rate_at_period_end(ctx):
     # End of Q2: only a1 is active, with both integrations.
     assert value_of(rows, "2024Q2") == 1
     assert value_of(rows, "2024Q2", "t2") == 1
+    # Zero is a value: t3's integration is on none of the active customers.
+    t3 = row_of(rows, "2024Q1", "t3")
+    assert (t3["value"], t3["numerator"], t3["denominator"]) == (0, 0, 3)
+    assert not (rows["partner_id"] == "r1").any()  # a reseller has no integration to adopt
 
 
 def test_integration_run_success_rate(ctx):

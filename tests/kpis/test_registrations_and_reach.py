@@ -108,4 +108,6 @@ def test_partner_penetration_counts_distinct_accounts(ctx):
     assert (q1["numerator"], q1["denominator"], q1["n"]) == (1, 3, 3)
     assert value_of(rows, "2024Q1", "p1") == pytest.approx(1 / 3)
     assert value_of(rows, "2024Q1", "p2") == pytest.approx(1 / 3)
+    p3 = row_of(rows, "2024Q1", "p3")  # in the program, no won account in Q1: 0 of 3, not a missing row
+    assert (p3["value"], p3["numerator"], p3["denominator"]) == (0, 0, 3)
     assert value_of(rows, "2024Q2") == 1
