@@ -29,3 +29,16 @@ def is_approved(status: pd.Series) -> np.ndarray:
 def is_decided(status: pd.Series) -> np.ndarray:
     """Whether each registration status is decided (approved, expired or rejected; not pending)."""
     return status.isin(DECIDED_STATUSES).to_numpy()
+
+
+# -- needed columns ------------------------------------------------------------------------------
+
+#: Optional columns whose empty cell means "none" or "not yet" rather than "unknown": a customer
+#: without churned_at has not churned, a lead without deal_id did not convert. Given in the input
+#: but empty in every row they are still data (nobody churned). Any other needed column without a
+#: value in any row tells nothing, and makes the metrics that need it unavailable.
+EMPTY_MEANS_NONE = frozenset({
+    ("customers", "churned_at"), ("partners", "left_at"), ("partners", "onboarded_at"), ("leads", "deal_id"),
+    ("leads", "first_response_at"), ("tickets", "resolved_at"), ("tickets", "partner_id"),
+    ("deal_registrations", "deal_id"), ("deals", "registration_id"),
+})

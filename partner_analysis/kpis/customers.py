@@ -33,7 +33,7 @@ def customers_acquired(ctx: KpiContext) -> pd.DataFrame:
         definition="Share of the customers active at the period's start (acquired before it, not churned before it) "
                    "that had not churned by its end; customers acquired during the period are not in the cohort.",
         formula="count(active at start, churned_at not in period) / count(active at start)",
-        unit="ratio", direction="higher", aggregation="ratio", requires=("customers",), attributions=CHANNELS,
+        unit="ratio", direction="higher", aggregation="ratio", requires=("customers",), columns=("customers.churned_at",), attributions=CHANNELS,
         period_basis="cohort active at period start")
 def customer_retention_rate(ctx: KpiContext) -> pd.DataFrame:
     cohort = customers_at_start(ctx)
@@ -44,7 +44,7 @@ def customer_retention_rate(ctx: KpiContext) -> pd.DataFrame:
         definition="Share of the customers active at the period's start that churned (churned_at) within the period; "
                    "1 - customer_retention_rate.",
         formula="count(active at start, churned_at in period) / count(active at start)",
-        unit="ratio", direction="lower", aggregation="ratio", requires=("customers",), attributions=CHANNELS,
+        unit="ratio", direction="lower", aggregation="ratio", requires=("customers",), columns=("customers.churned_at",), attributions=CHANNELS,
         period_basis="cohort active at period start")
 def churn_rate(ctx: KpiContext) -> pd.DataFrame:
     return summarise(ctx, customers_at_start(ctx), ratio_of("churned"), attributions=CHANNELS)
@@ -96,7 +96,7 @@ def expansion_mrr(ctx: KpiContext) -> pd.DataFrame:
                    "CLV = MRR earned in the period / customers churned in it (churned_at in the period, also those "
                    "acquired in it; revenue, not margin); missing when no customer churned.",
         formula="(sum MRR / customer-months) / (churned / customer-months) = sum(MRR of months in period) / count(churned in period)",
-        unit="currency", direction="higher", aggregation="ratio", requires=("customers", "revenue"),
+        unit="currency", direction="higher", aggregation="ratio", requires=("customers", "revenue"), columns=("customers.churned_at",),
         attributions=CHANNELS, period_basis="months of the period; churned_at in the period")
 def customer_lifetime_value(ctx: KpiContext) -> pd.DataFrame:
     mrr = monthly_mrr(ctx)
@@ -115,7 +115,7 @@ def _customer_surveys(ctx: KpiContext) -> pd.DataFrame:
         definition="Net promoter score of customer survey responses submitted in the period: percent promoters "
                    "(9-10) minus percent detractors (0-6), -100 to 100; channel and partner from the customer.",
         formula="100 x (count(nps >= 9) - count(nps <= 6)) / count(nps present) | respondent = customer",
-        unit="score", direction="higher", aggregation="score", requires=("surveys", "customers"),
+        unit="score", direction="higher", aggregation="score", requires=("surveys", "customers"), columns=("surveys.nps_score",),
         attributions=CHANNELS, period_basis="submitted_at")
 def customer_nps(ctx: KpiContext) -> pd.DataFrame:
     return nps_rows(ctx, _customer_surveys(ctx), attributions=CHANNELS)
@@ -124,7 +124,7 @@ def customer_nps(ctx: KpiContext) -> pd.DataFrame:
 @metric(id="csat", family=FAMILY, label="Customer satisfaction (CSAT)",
         definition="Mean csat_score (1-5) of customer survey responses submitted in the period that have one.",
         formula="mean(csat_score | respondent = customer, submitted in period)",
-        unit="score", direction="higher", aggregation="mean", requires=("surveys", "customers"),
+        unit="score", direction="higher", aggregation="mean", requires=("surveys", "customers"), columns=("surveys.csat_score",),
         attributions=CHANNELS, period_basis="submitted_at")
 def csat(ctx: KpiContext) -> pd.DataFrame:
     surveys = _customer_surveys(ctx)
@@ -140,7 +140,7 @@ def _customer_tickets(ctx: KpiContext, date_col: str) -> pd.DataFrame:
 @metric(id="ticket_resolution_hours", family=FAMILY, label="Ticket resolution time (hours)",
         definition="Median hours from opened_at to resolved_at of the customer tickets resolved in the period.",
         formula="median(resolved_at - opened_at | category = customer, resolved_at in period)",
-        unit="hours", direction="lower", aggregation="median", requires=("tickets", "customers"),
+        unit="hours", direction="lower", aggregation="median", requires=("tickets", "customers"), columns=("tickets.resolved_at",),
         attributions=CHANNELS, period_basis="resolved_at")
 def ticket_resolution_hours(ctx: KpiContext) -> pd.DataFrame:
     tickets = _customer_tickets(ctx, "resolved_at")

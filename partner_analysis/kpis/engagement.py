@@ -64,7 +64,8 @@ for _id, (_activity, _label, _sentence) in _COUNTS.items():
         definition="Number of distinct partner users (user_id) who logged in to the portal in the period; "
                    "logins without a user_id are not counted.",
         formula="count distinct(partner_id, user_id | activity = portal_login, occurred_at in period)",
-        unit="count", direction="higher", aggregation="snapshot", requires=("activities",), period_basis="occurred_at")
+        unit="count", direction="higher", aggregation="snapshot", requires=("activities",),
+        columns=("activities.user_id",), period_basis="occurred_at")
 def portal_active_users(ctx: KpiContext) -> pd.DataFrame:
     logins = _activities(ctx, "portal_login", extra=("user_id",)).dropna(subset=["user_id"])
     users = logins[["period", "partner_id", "user_id"]].drop_duplicates()
@@ -263,7 +264,8 @@ def referred_leads(ctx: KpiContext) -> pd.DataFrame:
         definition="Share of referred leads created in the period that were qualified, among those whose "
                    "qualification is recorded (missing qualified is left out, not counted as no).",
         formula="count(qualified | referred, created in period) / count(qualified recorded | referred, created in period)",
-        unit="ratio", direction="higher", aggregation="ratio", requires=("leads",), period_basis="created_at")
+        unit="ratio", direction="higher", aggregation="ratio", requires=("leads",), columns=("leads.qualified",),
+        period_basis="created_at")
 def qualified_lead_rate(ctx: KpiContext) -> pd.DataFrame:
     leads = _leads(ctx, "referred").dropna(subset=["qualified"])
     return summarise(ctx, leads.assign(hit=leads["qualified"].astype(float)), ratio_of("hit"))
@@ -272,7 +274,8 @@ def qualified_lead_rate(ctx: KpiContext) -> pd.DataFrame:
 @metric(id="lead_conversion_rate", family=FAMILY, label="Lead conversion rate",
         definition="Share of referred leads created in the period that became an opportunity (have a deal_id).",
         formula="count(deal_id present | referred, created in period) / count(referred, created in period)",
-        unit="ratio", direction="higher", aggregation="ratio", requires=("leads",), period_basis="created_at")
+        unit="ratio", direction="higher", aggregation="ratio", requires=("leads",), columns=("leads.deal_id",),
+        period_basis="created_at")
 def lead_conversion_rate(ctx: KpiContext) -> pd.DataFrame:
     leads = _leads(ctx, "referred")
     return summarise(ctx, leads.assign(hit=leads["deal_id"].notna().astype(float)), ratio_of("hit"))
@@ -283,7 +286,8 @@ def lead_conversion_rate(ctx: KpiContext) -> pd.DataFrame:
                    "(direction distributed) created in the period: how fast partners act on leads we give them; "
                    "leads without a response are left out (n counts the answered ones).",
         formula="median(first_response_at - created_at | distributed, created in period, answered)",
-        unit="hours", direction="lower", aggregation="median", requires=("leads",), period_basis="created_at")
+        unit="hours", direction="lower", aggregation="median", requires=("leads",),
+        columns=("leads.first_response_at",), period_basis="created_at")
 def lead_follow_up_hours(ctx: KpiContext) -> pd.DataFrame:
     leads = _leads(ctx, "distributed")
     hours = (leads["first_response_at"] - leads["created_at"]).dt.total_seconds() / 3600.0
@@ -297,7 +301,8 @@ def lead_follow_up_hours(ctx: KpiContext) -> pd.DataFrame:
                    "(9-10) minus percent of detractors (0-6), from -100 to 100; numerator = promoters - detractors, "
                    "denominator = responses with a score.",
         formula="100 x (count(nps >= 9) - count(nps <= 6)) / count(nps present) | respondent = partner",
-        unit="score", direction="higher", aggregation="score", requires=("surveys",), period_basis="submitted_at")
+        unit="score", direction="higher", aggregation="score", requires=("surveys",), columns=("surveys.nps_score",),
+        period_basis="submitted_at")
 def partner_nps(ctx: KpiContext) -> pd.DataFrame:
     surveys = ctx.dated("surveys", "submitted_at")
     return nps_rows(ctx, surveys[(surveys["respondent"] == "partner").to_numpy()])

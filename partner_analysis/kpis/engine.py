@@ -17,6 +17,7 @@ from tqdm.auto import tqdm
 from ..config import Config
 from ..ingest.contract import ABSENT_COLUMNS
 from .context import KpiContext
+from .conventions import EMPTY_MEANS_NONE
 from .registry import KPI_COLUMNS, REGISTRY, column_alternatives
 
 
@@ -40,7 +41,8 @@ def missing_tables(metric_id: str, ctx: KpiContext) -> list[str]:
 
 def unavailable_reason(metric_id: str, ctx: KpiContext) -> str | None:
     """Why a metric cannot be computed on this data (None when it can): a required table missing or
-    without rows, or a needed column absent from the input or without a value in any row."""
+    without rows, or a needed column absent from the input or, unless its empty cell means "none"
+    (:data:`~partner_analysis.kpis.conventions.EMPTY_MEANS_NONE`), without a value in any row."""
     spec = REGISTRY[metric_id].spec
     missing = missing_tables(metric_id, ctx)
     if missing:
@@ -50,20 +52,25 @@ def unavailable_reason(metric_id: str, ctx: KpiContext) -> str | None:
         return f"needs table(s) {', '.join(empty)}, which {'has' if len(empty) == 1 else 'have'} no rows"
     for needed in spec.columns:
         options = [(t, c) for t, c in column_alternatives(needed) if ctx.has(t)]
-        if not options or any(_has_values(ctx, t, c) for t, c in options):
+        if not options or any(_usable(ctx, t, c) for t, c in options):
             continue
         names = " or ".join(f"{t}.{c}" for t, c in options)
-        absent = [f"{t}.{c}" for t, c in options if c in ctx.table(t).attrs.get(ABSENT_COLUMNS, ())]
-        why = "not in the input" if len(absent) == len(options) else "without a value in any row"
+        why = "not in the input" if all(_absent(ctx, t, c) for t, c in options) else "without a value in any row"
         return f"needs column {names}, {why}"
     return None
 
 
-def _has_values(ctx: KpiContext, table: str, column: str) -> bool:
-    """Whether a column was in the input (validation records the absent ones) and has a value in some row."""
+def _absent(ctx: KpiContext, table: str, column: str) -> bool:
+    """Whether the input did not have the column (validation records it; defaults may fill it)."""
     frame = ctx.table(table)
-    return (column in frame.columns and column not in frame.attrs.get(ABSENT_COLUMNS, ())
-            and bool(frame[column].notna().any()))
+    return column not in frame.columns or column in frame.attrs.get(ABSENT_COLUMNS, ())
+
+
+def _usable(ctx: KpiContext, table: str, column: str) -> bool:
+    """Whether the column was given and tells something: a value in some row, or none needed."""
+    if _absent(ctx, table, column):
+        return False
+    return (table, column) in EMPTY_MEANS_NONE or bool(ctx.table(table)[column].notna().any())
 
 
 def metric_periods(metric_id: str, ctx: KpiContext) -> np.ndarray:

@@ -38,7 +38,8 @@ def partner_count(ctx: KpiContext) -> pd.DataFrame:
         definition="Median days from joined_at to onboarded_at of the partners that completed onboarding in the "
                    "period; per partner, its own days, in the period it completed.",
         formula="median(onboarded_at - joined_at | onboarded_at in period)",
-        unit="days", direction="lower", aggregation="median", requires=("partners",), period_basis="onboarded_at")
+        unit="days", direction="lower", aggregation="median", requires=("partners",),
+        columns=("partners.onboarded_at",), period_basis="onboarded_at")
 def onboarding_days(ctx: KpiContext) -> pd.DataFrame:
     partners = ctx.dated("partners", "onboarded_at")
     days = (partners["onboarded_at"] - partners["joined_at"]).dt.total_seconds() / 86400.0
@@ -49,7 +50,8 @@ def onboarding_days(ctx: KpiContext) -> pd.DataFrame:
         definition="Share of the partners in the program during the period (joined before it ended, not left "
                    "before it began) that left it (left_at) within the period.",
         formula="count(left_at in period) / count(partners in the program during period)",
-        unit="ratio", direction="lower", aggregation="ratio", requires=("partners",), partner_grain=False,
+        unit="ratio", direction="lower", aggregation="ratio", requires=("partners",),
+        columns=("partners.left_at",), partner_grain=False,
         period_basis="left_at; partners in the program during the period")
 def program_abandonment_rate(ctx: KpiContext) -> pd.DataFrame:
     partners = ctx.table("partners")
@@ -75,7 +77,8 @@ def partner_renewal_rate(ctx: KpiContext) -> pd.DataFrame:
         definition="Median hours from opened_at to resolved_at of the partner inquiries (tickets of category "
                    "partner_inquiry) resolved in the period.",
         formula="median(resolved_at - opened_at | category = partner_inquiry, resolved_at in period)",
-        unit="hours", direction="lower", aggregation="median", requires=("tickets",), period_basis="resolved_at")
+        unit="hours", direction="lower", aggregation="median", requires=("tickets",),
+        columns=("tickets.resolved_at",), period_basis="resolved_at")
 def partner_inquiry_resolution_hours(ctx: KpiContext) -> pd.DataFrame:
     tickets = ctx.dated("tickets", "resolved_at")
     tickets = tickets[(tickets["category"] == "partner_inquiry").to_numpy()]
@@ -88,7 +91,8 @@ def partner_inquiry_resolution_hours(ctx: KpiContext) -> pd.DataFrame:
                    "inquiries, integration issues, customer tickets raised or handled by a partner): the support "
                    "load attributable to partners.",
         formula="count(tickets | partner_id present, opened_at in period)",
-        unit="count", direction="lower", aggregation="sum", requires=("tickets",), period_basis="opened_at")
+        unit="count", direction="lower", aggregation="sum", requires=("tickets",),
+        columns=("tickets.partner_id",), period_basis="opened_at")
 def partner_generated_tickets(ctx: KpiContext) -> pd.DataFrame:
     tickets = ctx.dated("tickets", "opened_at")
     return summarise(ctx, tickets[tickets["partner_id"].notna().to_numpy()], count_rows, zero_fill=True)

@@ -155,6 +155,7 @@ def _with_acct(ctx: KpiContext, frame: pd.DataFrame) -> pd.DataFrame:
                    "Compare with non_integrated_churn_rate (not causal: integrated customers differ in other ways).",
         formula="count(churned in period | integrated at start) / count(active and integrated at start)",
         unit="ratio", direction="lower", aggregation="ratio", requires=("integration_events", "customers"),
+        columns=("customers.churned_at",),
         period_basis="cohort active at period start")
 def integrated_churn_rate(ctx: KpiContext) -> pd.DataFrame:
     cohort = _churn_cohort(ctx)
@@ -167,6 +168,7 @@ def integrated_churn_rate(ctx: KpiContext) -> pd.DataFrame:
                    "moment that churned within the period.",
         formula="count(churned in period | not integrated at start) / count(active and not integrated at start)",
         unit="ratio", direction="lower", aggregation="ratio", requires=("integration_events", "customers"),
+        columns=("customers.churned_at",),
         partner_grain=False, period_basis="cohort active at period start")
 def non_integrated_churn_rate(ctx: KpiContext) -> pd.DataFrame:
     cohort = _churn_cohort(ctx)

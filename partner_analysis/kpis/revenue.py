@@ -150,7 +150,7 @@ def sales_cycle_days(ctx: KpiContext) -> pd.DataFrame:
         definition="Amount of won deals of deal_type expansion (upsell or cross-sell to an existing customer), "
                    "counted in the period of closed_at.",
         formula="sum(amount | won, deal_type = expansion, closed_at in period)",
-        unit="currency", direction="higher", aggregation="sum", requires=("deals",),
+        unit="currency", direction="higher", aggregation="sum", requires=("deals",), columns=("deals.deal_type",),
         attributions=ALL_ATTRIBUTIONS, period_basis=WON_BASIS)
 def expansion_revenue(ctx: KpiContext) -> pd.DataFrame:
     won = won_deals(ctx)
@@ -202,7 +202,7 @@ def registration_approval_rate(ctx: KpiContext) -> pd.DataFrame:
                    "registration in registration_id. A cohort rate: recent cohorts still have open deals.",
         formula="count(approved | linked deal won by as_of) / count(approved) | submitted in period",
         unit="ratio", direction="higher", aggregation="ratio", requires=("deal_registrations", "deals"),
-        period_basis=REG_BASIS)
+        columns=("deal_registrations.deal_id|deals.registration_id",), period_basis=REG_BASIS)
 def registration_win_rate(ctx: KpiContext) -> pd.DataFrame:
     regs = _registrations(ctx)
     approved = regs[is_approved(regs["status"])]
@@ -234,7 +234,7 @@ def _trailing_sum(ctx: KpiContext, rows: pd.DataFrame, column: str) -> pd.DataFr
                    "left out. Program row: the same sums over partners in the program with annual_revenue.",
         formula="sum(amount | won, partner's deals, closed in the 12 months to period end) / annual_revenue",
         unit="ratio", direction="higher", aggregation="ratio", requires=("deals", "partners"),
-        period_basis="trailing twelve months of closed_at of won deals", bounded=False)
+        columns=("partners.annual_revenue",), period_basis="trailing twelve months of closed_at of won deals", bounded=False)
 def partner_share_of_wallet(ctx: KpiContext) -> pd.DataFrame:
     partners = ctx.table("partners")
     wallet = partners.loc[(partners["annual_revenue"] > 0).to_numpy(), ["partner_id", "annual_revenue"]]

@@ -59,7 +59,8 @@ def test_an_expired_registration_activates_and_counts_as_approved():
         deals={"deal_id": ["x0"], "attribution": ["direct"], "stage": ["open"], "created_at": ["2024-01-05"],
                "amount": [1]},
         deal_registrations={"registration_id": ["r1", "r2"], "partner_id": ["a1", "a2"],
-                            "submitted_at": ["2024-02-01", "2024-03-01"], "status": ["expired", "rejected"]},
+                            "submitted_at": ["2024-02-01", "2024-03-01"], "status": ["expired", "rejected"],
+                            "deal_id": [None, None]},  # given, none linked
     )
     ctx = context(tables, as_of="2024-12-31")
     activation = row_of(rows_of("activation_rate", ctx), "2024Q1")  # a1 by its expired registration; a2 not
