@@ -154,3 +154,9 @@ def test_build_records_each_tables_coverage_and_the_metric_notes(demo_store_dir,
         notes = store.notes(freq)
         assert "cannot be judged" in " ".join(notes["activation_rate"])
         assert any(n.startswith("deal_registrations (dates") for n in notes["active_partners"])
+    # A few demo customers have no revenue row: lifetime value leaves them out and says so.
+    revenue_accounts = set(demo_tables["revenue"]["account_id"])
+    without = int((~demo_tables["customers"]["account_id"].isin(revenue_accounts)).sum())
+    assert without > 0
+    assert store.notes()["customer_lifetime_value"][0].startswith(
+        f"{without:,} of {len(demo_tables['customers']):,} customers have no revenue rows")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..membership import member_of
 from .accounts import (channel_attribution, customers_at_start, customers_during, monthly_mrr, mrr_bridge,
                        mrr_increases, period_of_month, with_customer)
 from .context import KpiContext
@@ -92,16 +93,30 @@ def expansion_mrr(ctx: KpiContext) -> pd.DataFrame:
 
 @metric(id="customer_lifetime_value", family=FAMILY, label="Customer lifetime value",
         definition="Average monthly revenue per customer divided by the monthly churn rate, both measured in the "
-                   "period: ARPA = MRR earned / customer-months and churn = churned customers / customer-months, so "
-                   "CLV = MRR earned in the period / customers churned in it (churned_at in the period, also those "
-                   "acquired in it; revenue, not margin); missing when no customer churned.",
-        formula="(sum MRR / customer-months) / (churned / customer-months) = sum(MRR of months in period) / count(churned in period)",
-        unit="currency", direction="higher", aggregation="ratio", requires=("customers", "revenue"), columns=("customers.churned_at",),
-        attributions=CHANNELS, period_basis="months of the period; churned_at in the period")
+                   "period on one population, the customers with revenue data (at least one revenue row by the "
+                   "as-of month): ARPA = MRR earned / customer-months and churn = churned customers / "
+                   "customer-months, so CLV = MRR they earned in the period / those of them who churned in it "
+                   "(churned_at in the period, also those acquired in it; revenue, not margin); missing when none "
+                   "churned. Customers without revenue rows are left out of both, and the build notes how many.",
+        formula="(sum MRR / customer-months) / (churned / customer-months) = sum(MRR of months in period) / "
+                "count(churned in period | has revenue rows)",
+        unit="currency", direction="higher", aggregation="ratio", requires=("customers", "revenue"),
+        columns=("customers.churned_at",), attributions=CHANNELS,
+        period_basis="months of the period; churned_at in the period")
 def customer_lifetime_value(ctx: KpiContext) -> pd.DataFrame:
     mrr = monthly_mrr(ctx)
     earned = with_customer(ctx, mrr.assign(period=period_of_month(ctx, mrr["month_code"])))
-    churned = with_customer(ctx, ctx.dated("customers", "churned_at")[["account_id", "period"]])
+    paying = pd.unique(mrr["account_id"])
+    customers = ctx.table("customers")
+    acquired = customers[(customers["acquired_at"] <= ctx.as_of).to_numpy()]
+    without = int((~member_of(acquired["account_id"], paying)).sum())
+    if without:
+        ctx.note("customer_lifetime_value",
+                 f"{without:,} of {len(acquired):,} customers have no revenue rows by the as-of month: they are in "
+                 f"neither the revenue nor the churn of lifetime value, which is over the other "
+                 f"{len(acquired) - without:,}.")
+    churned = ctx.dated("customers", "churned_at")[["account_id", "period"]]
+    churned = with_customer(ctx, churned[member_of(churned["account_id"], paying)])
     return divide(summarise(ctx, earned, sum_of("mrr"), attributions=CHANNELS),
                   summarise(ctx, churned, count_rows, attributions=CHANNELS))
 

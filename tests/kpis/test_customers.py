@@ -8,6 +8,7 @@ a4 partner p1, acquired 2023-10-01, churned 2024-02-20 (Q1)
 """
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from .helpers import context, has_no_row, row_of, rows_of, validated, value_of
@@ -112,6 +113,22 @@ def test_customer_lifetime_value_is_mrr_earned_over_customers_churned(ctx):
     assert value_of(rows, "2024Q1", "p2") == 80
     # Q2: a1 150 (April) + a2 3 x 250 = 900 over one churn (a1).
     assert value_of(rows, "2024Q2") == 900
+
+
+def test_customer_lifetime_value_is_on_the_customers_with_revenue_data(ctx):
+    extra = validated(customers={"account_id": ["a5"], "acquired_at": ["2023-11-01"], "channel": ["partner"],
+                                 "partner_id": ["p1"], "churned_at": ["2024-03-01"]})["customers"]
+    tables = {**ctx.tables, "customers": pd.concat([ctx.tables["customers"], extra], ignore_index=True)}
+    partial = context(tables, as_of=AS_OF)
+    rows = rows_of("customer_lifetime_value", partial)
+    # a5 churns in Q1 without a revenue row: it is in neither the MRR (980) nor the churn (a4, a3).
+    q1 = row_of(rows, "2024Q1")
+    assert (q1["numerator"], q1["denominator"], q1["value"]) == (980, 2, 490)
+    assert value_of(rows, "2024Q1", "p1") == 450  # a1 and a4's MRR over a4; a5 is p1's too
+    assert partial.notes["customer_lifetime_value"] == [
+        "1 of 5 customers have no revenue rows by the as-of month: they are in neither the revenue nor the churn "
+        "of lifetime value, which is over the other 4."]
+    assert "customer_lifetime_value" not in ctx.notes  # every customer of the fixture has revenue rows
 
 
 def test_customer_nps_and_csat(ctx):
