@@ -98,7 +98,8 @@ class KpiStore:
     def notes(self, freq: str = "quarter") -> dict[str, list[str]]:
         """Metric id -> what the metric leaves out of the KPI table and why (rows of its tables
         outside the periods it reports, join cohorts that cannot be judged, customers without revenue)."""
-        return {m: list(texts) for m, texts in self.manifest.get("metric_notes", {}).get(_checked_freq(freq), {}).items()}
+        recorded = self.manifest.get("metric_notes", {}).get(_checked_freq(freq), {})
+        return {metric: list(texts) for metric, texts in recorded.items()}
 
     @property
     def table_names(self) -> list[str]:

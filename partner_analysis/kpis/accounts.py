@@ -41,10 +41,10 @@ def _customer_spans(ctx: KpiContext, *, start_offset: int, through_churn: bool) 
     (+ ``start_offset``) up to the churn period (included when ``through_churn``) or the last grid
     period; ``churned`` flags the churn period."""
     customers = ctx.table("customers")
-    acquired = (customers["acquired_at"] <= ctx.as_of).to_numpy()
+    acquired = (customers["acquired_at"] < ctx.cutoff).to_numpy()
     positions = np.flatnonzero(acquired)
     customers = customers[acquired]
-    churn_code = ctx.period_of(customers["churned_at"].where(customers["churned_at"] <= ctx.as_of))
+    churn_code = ctx.period_of(customers["churned_at"].where(customers["churned_at"] < ctx.cutoff))
     start = np.maximum(ctx.period_of(customers["acquired_at"]) + start_offset, ctx.periods[0])
     end = np.where(churn_code >= 0, churn_code + int(through_churn), ctx.periods[-1] + 1)
     rows, codes = span_periods(start, np.minimum(end, ctx.periods[-1] + 1))

@@ -31,7 +31,7 @@ class KpiContext:
     freq : str
         ``quarter`` or ``month``.
     as_of : pandas.Timestamp
-        Reference date; nothing after it is counted, and the last period is the one holding it.
+        Reference date; nothing after the as-of day is counted, and the last period is the one holding it.
     """
 
     tables: dict[str, pd.DataFrame]
@@ -50,6 +50,11 @@ class KpiContext:
     def period_of(self, dates: pd.Series) -> np.ndarray:
         """Period code of each date (-1 for missing)."""
         return period_codes(dates, self.freq, self.config.fiscal_year_start_month)
+
+    @property
+    def cutoff(self) -> pd.Timestamp:
+        """The end of the as-of day (exclusive): whatever happens on the as-of day, at any time, counts."""
+        return self.as_of.normalize() + pd.Timedelta(days=1)
 
     @property
     def coverage(self) -> dict[str, Coverage]:
@@ -95,7 +100,7 @@ class KpiContext:
 
     def period_ends(self) -> pd.Series:
         """Exclusive end date per period code in the grid (the last one capped just after as_of)."""
-        ends = [min(self.bounds(c)[1], self.as_of + pd.Timedelta(days=1)) for c in self.periods]
+        ends = [min(self.bounds(c)[1], self.cutoff) for c in self.periods]
         return pd.Series(ends, index=self.periods)
 
     def labels(self, codes: np.ndarray) -> np.ndarray:
@@ -129,11 +134,11 @@ class KpiContext:
     def dated(self, name: str, date_col: str) -> pd.DataFrame:
         """Rows of a table up to as_of with a ``period`` code column for ``date_col`` (cached).
 
-        Rows whose date is missing or after as_of are left out.
+        Rows whose date is missing or after the as-of day are left out.
         """
         def build() -> pd.DataFrame:
             frame = self.tables[name]
-            keep = frame[date_col].notna() & (frame[date_col] <= self.as_of)
+            keep = frame[date_col].notna() & (frame[date_col] < self.cutoff)
             out = frame.loc[keep].copy()
             out["period"] = self.period_of(out[date_col])
             return out[out["period"] >= self.periods[0]]

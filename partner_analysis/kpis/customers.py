@@ -12,6 +12,7 @@ from ..membership import member_of
 from .accounts import (channel_attribution, customers_at_start, customers_during, monthly_mrr, mrr_bridge,
                        mrr_increases, period_of_month, with_customer)
 from .context import KpiContext
+from .conventions import PERIOD_START
 from .frame import count_rows, divide, mean_of, median_of, nps_rows, ratio_of, sum_of, summarise
 from .registry import metric
 
@@ -34,8 +35,9 @@ def customers_acquired(ctx: KpiContext) -> pd.DataFrame:
         definition="Share of the customers active at the period's start (acquired before it, not churned before it) "
                    "that had not churned by its end; customers acquired during the period are not in the cohort.",
         formula="count(active at start, churned_at not in period) / count(active at start)",
-        unit="ratio", direction="higher", aggregation="ratio", requires=("customers",), columns=("customers.churned_at",), attributions=CHANNELS,
-        period_basis="cohort active at period start")
+        unit="ratio", direction="higher", aggregation="ratio", requires=("customers",),
+        columns=("customers.churned_at",), attributions=CHANNELS,
+        period_basis="cohort active at period start", boundaries=(PERIOD_START,))
 def customer_retention_rate(ctx: KpiContext) -> pd.DataFrame:
     cohort = customers_at_start(ctx)
     return summarise(ctx, cohort.assign(kept=1.0 - cohort["churned"]), ratio_of("kept"), attributions=CHANNELS)
@@ -45,8 +47,9 @@ def customer_retention_rate(ctx: KpiContext) -> pd.DataFrame:
         definition="Share of the customers active at the period's start that churned (churned_at) within the period; "
                    "1 - customer_retention_rate.",
         formula="count(active at start, churned_at in period) / count(active at start)",
-        unit="ratio", direction="lower", aggregation="ratio", requires=("customers",), columns=("customers.churned_at",), attributions=CHANNELS,
-        period_basis="cohort active at period start")
+        unit="ratio", direction="lower", aggregation="ratio", requires=("customers",),
+        columns=("customers.churned_at",), attributions=CHANNELS,
+        period_basis="cohort active at period start", boundaries=(PERIOD_START,))
 def churn_rate(ctx: KpiContext) -> pd.DataFrame:
     return summarise(ctx, customers_at_start(ctx), ratio_of("churned"), attributions=CHANNELS)
 
@@ -108,7 +111,7 @@ def customer_lifetime_value(ctx: KpiContext) -> pd.DataFrame:
     earned = with_customer(ctx, mrr.assign(period=period_of_month(ctx, mrr["month_code"])))
     paying = pd.unique(mrr["account_id"])
     customers = ctx.table("customers")
-    acquired = customers[(customers["acquired_at"] <= ctx.as_of).to_numpy()]
+    acquired = customers[(customers["acquired_at"] < ctx.cutoff).to_numpy()]
     without = int((~member_of(acquired["account_id"], paying)).sum())
     if without:
         ctx.note("customer_lifetime_value",
@@ -130,7 +133,8 @@ def _customer_surveys(ctx: KpiContext) -> pd.DataFrame:
         definition="Net promoter score of customer survey responses submitted in the period: percent promoters "
                    "(9-10) minus percent detractors (0-6), -100 to 100; channel and partner from the customer.",
         formula="100 x (count(nps >= 9) - count(nps <= 6)) / count(nps present) | respondent = customer",
-        unit="score", direction="higher", aggregation="score", requires=("surveys", "customers"), columns=("surveys.nps_score",),
+        unit="score", direction="higher", aggregation="score", requires=("surveys", "customers"),
+        columns=("surveys.nps_score",),
         attributions=CHANNELS, period_basis="submitted_at")
 def customer_nps(ctx: KpiContext) -> pd.DataFrame:
     return nps_rows(ctx, _customer_surveys(ctx), attributions=CHANNELS)
@@ -139,7 +143,8 @@ def customer_nps(ctx: KpiContext) -> pd.DataFrame:
 @metric(id="csat", family=FAMILY, label="Customer satisfaction (CSAT)",
         definition="Mean csat_score (1-5) of customer survey responses submitted in the period that have one.",
         formula="mean(csat_score | respondent = customer, submitted in period)",
-        unit="score", direction="higher", aggregation="mean", requires=("surveys", "customers"), columns=("surveys.csat_score",),
+        unit="score", direction="higher", aggregation="mean", requires=("surveys", "customers"),
+        columns=("surveys.csat_score",),
         attributions=CHANNELS, period_basis="submitted_at")
 def csat(ctx: KpiContext) -> pd.DataFrame:
     surveys = _customer_surveys(ctx)
@@ -155,7 +160,8 @@ def _customer_tickets(ctx: KpiContext, date_col: str) -> pd.DataFrame:
 @metric(id="ticket_resolution_hours", family=FAMILY, label="Ticket resolution time (hours)",
         definition="Median hours from opened_at to resolved_at of the customer tickets resolved in the period.",
         formula="median(resolved_at - opened_at | category = customer, resolved_at in period)",
-        unit="hours", direction="lower", aggregation="median", requires=("tickets", "customers"), columns=("tickets.resolved_at",),
+        unit="hours", direction="lower", aggregation="median", requires=("tickets", "customers"),
+        columns=("tickets.resolved_at",),
         attributions=CHANNELS, period_basis="resolved_at")
 def ticket_resolution_hours(ctx: KpiContext) -> pd.DataFrame:
     tickets = _customer_tickets(ctx, "resolved_at")
@@ -168,7 +174,8 @@ def ticket_resolution_hours(ctx: KpiContext) -> pd.DataFrame:
                    "(acquired before its end, not churned before its start).",
         formula="count(tickets | category = customer, opened in period) / count(customers active during period)",
         unit="count", direction="lower", aggregation="ratio", requires=("tickets", "customers"),
-        attributions=CHANNELS, period_basis="opened_at; customers active during the period")
+        attributions=CHANNELS, period_basis="opened_at; customers active during the period",
+        boundaries=(PERIOD_START,))
 def tickets_per_customer(ctx: KpiContext) -> pd.DataFrame:
     tickets = summarise(ctx, _customer_tickets(ctx, "opened_at"), count_rows, attributions=CHANNELS)
     customers = summarise(ctx, customers_during(ctx), count_rows, attributions=CHANNELS)

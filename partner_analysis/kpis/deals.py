@@ -40,7 +40,7 @@ def open_deal_snapshots(ctx: KpiContext) -> pd.DataFrame:
         deals = created_deals(ctx)
         ends = ctx.period_ends()
         start = deals["period"].to_numpy()
-        closed = deals["closed_at"].where(deals["closed_at"] <= ctx.as_of)
+        closed = deals["closed_at"].where(deals["closed_at"] < ctx.cutoff)
         closed_code = ctx.period_of(closed)
         # Open at the end of every period before the closing one; through the last period if still open.
         end = np.where(closed_code >= 0, closed_code, ctx.periods[-1] + 1)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .context import KpiContext
-from .conventions import is_approved
+from .conventions import PERIOD_END, TRAINING_MATCH, WINDOW_INCLUSIVE, is_approved
 from .frame import count_rows, median_of, nps_rows, ratio_of, summarise, typed_rows
 from .registry import metric
 
@@ -79,7 +79,7 @@ def portal_active_users(ctx: KpiContext) -> pd.DataFrame:
                    "completed by the as-of date; starts are the cohort, so the rate lies in [0, 1].",
         formula="count(starts with a later completion of same partner, user, item) / count(training_started in period)",
         unit="ratio", direction="higher", aggregation="ratio", requires=("activities",),
-        period_basis="occurred_at of training_started")
+        period_basis="occurred_at of training_started", boundaries=(TRAINING_MATCH,))
 def training_completion_rate(ctx: KpiContext) -> pd.DataFrame:
     keys = ["partner_id", "user_id", "item_id"]
     blanks = {"user_id": "", "item_id": ""}
@@ -96,11 +96,13 @@ def training_completion_rate(ctx: KpiContext) -> pd.DataFrame:
                    "certification by the period's end (cumulative, not only in the period).",
         formula="count(in-program partners with a certification_earned on or before period end) / count(in-program partners)",
         unit="ratio", direction="higher", aggregation="ratio", requires=("activities", "partners"),
-        partner_grain=False, period_basis="partners in the program during the period")
+        partner_grain=False, period_basis="partners in the program during the period",
+        boundaries=(PERIOD_END,))
 def certified_partner_share(ctx: KpiContext) -> pd.DataFrame:
     # Cumulative: certifications earned before the first period of the grid count too.
     acts = ctx.table("activities")
-    earned = acts[(acts["activity"] == "certification_earned").to_numpy() & (acts["occurred_at"] <= ctx.as_of).to_numpy()]
+    earned = acts[(acts["activity"] == "certification_earned").to_numpy()
+                  & (acts["occurred_at"] < ctx.cutoff).to_numpy()]
     first = earned.groupby("partner_id", observed=True)["occurred_at"].min()
     grid = ctx.partner_periods()
     since = ctx.period_of(first.reindex(grid["partner_id"].to_numpy()))
@@ -143,7 +145,7 @@ _email_rate("email_click_rate", "email_click", "Email click rate", "Email clicks
 
 def _first_sourced_deal(ctx: KpiContext) -> pd.Series:
     deals = ctx.table("deals")
-    sourced = deals[(deals["attribution"] == "sourced").to_numpy() & (deals["created_at"] <= ctx.as_of).to_numpy()]
+    sourced = deals[(deals["attribution"] == "sourced").to_numpy() & (deals["created_at"] < ctx.cutoff).to_numpy()]
     return sourced.groupby("partner_id", observed=True)["created_at"].min()
 
 
@@ -207,7 +209,8 @@ def _note_unjudged(ctx: KpiContext, metric_id: str, cohort: pd.DataFrame, questi
                    "are noted in build.json).",
         formula="count(activated within window | joined in period) / count(joined in period) | period end + window <= as_of",
         unit="ratio", direction="higher", aggregation="ratio", requires=("deals", "partners"),
-        optional=("deal_registrations",), partner_grain=False, period_basis="joined_at (join cohort)")
+        optional=("deal_registrations",), partner_grain=False, period_basis="joined_at (join cohort)",
+        boundaries=(WINDOW_INCLUSIVE,))
 def activation_rate(ctx: KpiContext) -> pd.DataFrame:
     window = pd.Timedelta(days=ctx.config.activation_window_days)
     cohort = _cohort_frame(ctx)
@@ -215,14 +218,14 @@ def activation_rate(ctx: KpiContext) -> pd.DataFrame:
     firsts = [_first_sourced_deal(ctx)]
     if ctx.has("deal_registrations"):
         regs = ctx.table("deal_registrations")
-        approved = regs[is_approved(regs["status"]) & (regs["submitted_at"] <= ctx.as_of).to_numpy()]
+        approved = regs[is_approved(regs["status"]) & (regs["submitted_at"] < ctx.cutoff).to_numpy()]
         firsts.append(approved.groupby("partner_id", observed=True)["submitted_at"].min())
     first = pd.concat(firsts).groupby(level=0).min()
     reached = _per_partner(cohort, first)
     # A cohort is reported once its last possible joiner's window has elapsed: a partial cohort
     # (only its early joiners) would bias the rate.
     last_join = cohort["period"].map(ctx.period_ends()) - pd.Timedelta(days=1)
-    matured = (last_join + window <= ctx.as_of).to_numpy()
+    matured = (last_join + window < ctx.cutoff).to_numpy()
     activated = (reached <= cohort["joined_at"] + window).fillna(False).to_numpy()
     frame = cohort[matured].assign(activated=activated[matured].astype(float))
     return summarise(ctx, frame, ratio_of("activated"), partner_grain=False)
@@ -238,7 +241,8 @@ def activation_rate(ctx: KpiContext) -> pd.DataFrame:
         period_basis="joined_at (join cohort)")
 def time_to_first_deal_days(ctx: KpiContext) -> pd.DataFrame:
     cohort = _cohort_frame(ctx)
-    _note_unjudged(ctx, "time_to_first_deal_days", cohort, "whether their first sourced deal in the data is their first")
+    _note_unjudged(ctx, "time_to_first_deal_days", cohort,
+                   "whether their first sourced deal in the data is their first")
     first = _per_partner(cohort, _first_sourced_deal(ctx))
     days = (first - cohort["joined_at"]).dt.total_seconds() / 86400.0
     frame = cohort.assign(days=days.clip(lower=0)).dropna(subset=["days"])

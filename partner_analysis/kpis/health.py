@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .context import KpiContext
+from .conventions import PERIOD_END
 from .deals import won_deals
 from .frame import count_rows, median_of, ratio_of, span_periods, sum_of, summarise
 from .registry import metric
@@ -22,11 +23,11 @@ FAMILY = "health"
                    "then (the current period ends at the as-of date).",
         formula="count(partners | joined_at < period end, left_at missing or >= period end)",
         unit="count", direction="higher", aggregation="snapshot", requires=("partners",), partner_grain=False,
-        period_basis="snapshot at period end")
+        period_basis="snapshot at period end", boundaries=(PERIOD_END,))
 def partner_count(ctx: KpiContext) -> pd.DataFrame:
     partners = ctx.table("partners")
-    partners = partners[(partners["joined_at"] <= ctx.as_of).to_numpy()]
-    left = ctx.period_of(partners["left_at"].where(partners["left_at"] <= ctx.as_of))
+    partners = partners[(partners["joined_at"] < ctx.cutoff).to_numpy()]
+    left = ctx.period_of(partners["left_at"].where(partners["left_at"] < ctx.cutoff))
     start = np.maximum(ctx.period_of(partners["joined_at"]), ctx.periods[0])
     end = np.where(left >= 0, left, ctx.periods[-1] + 1)
     rows, codes = span_periods(start, end)
@@ -55,7 +56,7 @@ def onboarding_days(ctx: KpiContext) -> pd.DataFrame:
         period_basis="left_at; partners in the program during the period")
 def program_abandonment_rate(ctx: KpiContext) -> pd.DataFrame:
     partners = ctx.table("partners")
-    left = pd.Series(ctx.period_of(partners["left_at"].where(partners["left_at"] <= ctx.as_of)),
+    left = pd.Series(ctx.period_of(partners["left_at"].where(partners["left_at"] < ctx.cutoff)),
                      index=partners["partner_id"].to_numpy())
     grid = ctx.partner_periods()
     frame = grid.assign(left=(left.reindex(grid["partner_id"].to_numpy()).to_numpy() == grid["period"].to_numpy()).astype(float))

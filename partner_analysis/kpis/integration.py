@@ -12,6 +12,7 @@ import pandas as pd
 from ..membership import member_of
 from .accounts import customer_positions, customers_at_end, customers_at_start, mrr_bridge
 from .context import KpiContext
+from .conventions import INSTALLED_AT, PERIOD_END, PERIOD_START
 from .frame import count_rows, distinct_share, median_of, ratio_of, span_periods, sum_of, summarise
 from .registry import metric
 
@@ -54,7 +55,7 @@ def installed_at(ctx: KpiContext, moment: str) -> pd.DataFrame:
     def build() -> pd.DataFrame:
         events = ctx.table("integration_events")
         changes = events[events["event"].isin(["installed", "uninstalled"]).to_numpy()
-                         & (events["occurred_at"] <= ctx.as_of).to_numpy()]
+                         & (events["occurred_at"] < ctx.cutoff).to_numpy()]
         changes = changes[["account_id", "partner_id", "occurred_at"]].assign(
             installed=(changes["event"] == "installed").to_numpy()).sort_values("occurred_at", kind="stable")
         bounds = ctx.period_starts() if moment == "start" else ctx.period_ends()
@@ -96,7 +97,7 @@ def integration_active_accounts(ctx: KpiContext) -> pd.DataFrame:
                    "in the program whose integration no active customer had).",
         formula="count(active customers with an installed integration at period end) / count(active customers at period end)",
         unit="ratio", direction="higher", aggregation="ratio", requires=("integration_events", "customers"),
-        period_basis="snapshot at period end")
+        period_basis="snapshot at period end", boundaries=(PERIOD_END, INSTALLED_AT))
 def integration_adoption_rate(ctx: KpiContext) -> pd.DataFrame:
     active = customers_at_end(ctx)[["acct", "period"]]
     installed = _with_acct(ctx, installed_at(ctx, "end")).merge(active, on=["acct", "period"])
@@ -156,7 +157,7 @@ def _with_acct(ctx: KpiContext, frame: pd.DataFrame) -> pd.DataFrame:
         formula="count(churned in period | integrated at start) / count(active and integrated at start)",
         unit="ratio", direction="lower", aggregation="ratio", requires=("integration_events", "customers"),
         columns=("customers.churned_at",),
-        period_basis="cohort active at period start")
+        period_basis="cohort active at period start", boundaries=(PERIOD_START, INSTALLED_AT))
 def integrated_churn_rate(ctx: KpiContext) -> pd.DataFrame:
     cohort = _churn_cohort(ctx)
     integrated = cohort[cohort["partner_id"].notna().to_numpy()]
@@ -169,7 +170,7 @@ def integrated_churn_rate(ctx: KpiContext) -> pd.DataFrame:
         formula="count(churned in period | not integrated at start) / count(active and not integrated at start)",
         unit="ratio", direction="lower", aggregation="ratio", requires=("integration_events", "customers"),
         columns=("customers.churned_at",),
-        partner_grain=False, period_basis="cohort active at period start")
+        partner_grain=False, period_basis="cohort active at period start", boundaries=(PERIOD_START, INSTALLED_AT))
 def non_integrated_churn_rate(ctx: KpiContext) -> pd.DataFrame:
     cohort = _churn_cohort(ctx)
     plain = cohort[cohort["partner_id"].isna().to_numpy()]
@@ -195,7 +196,7 @@ def integration_tickets(ctx: KpiContext) -> pd.DataFrame:
         period_basis="the hours of the incident inside the period")
 def integration_downtime_hours(ctx: KpiContext) -> pd.DataFrame:
     incidents = ctx.dated("incidents", "started_at")
-    ended = incidents["ended_at"].clip(upper=ctx.as_of + pd.Timedelta(days=1))
+    ended = incidents["ended_at"].clip(upper=ctx.cutoff)
     end_code = ctx.period_of(ended - pd.Timedelta(microseconds=1))
     rows, codes = span_periods(incidents["period"].to_numpy(), end_code + 1)
     starts, ends = ctx.period_starts(), ctx.period_ends()
@@ -213,7 +214,7 @@ def integration_downtime_hours(ctx: KpiContext) -> pd.DataFrame:
                    "per partner, accounts with its integration.",
         formula="count(end MRR > start MRR | integrated at start, start MRR > 0) / count(integrated at start, start MRR > 0)",
         unit="ratio", direction="higher", aggregation="ratio", requires=("integration_events", "revenue"),
-        period_basis="MRR of the month before the period vs. its last month")
+        period_basis="MRR of the month before the period vs. its last month", boundaries=(INSTALLED_AT,))
 def integration_upsell_rate(ctx: KpiContext) -> pd.DataFrame:
     bridge = mrr_bridge(ctx).merge(installed_at(ctx, "start"), on=["account_id", "period"])
     bridge = bridge.assign(grew=(bridge["end_mrr"] > bridge["start_mrr"]).astype(float))

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..membership import member_of
 from .context import KpiContext
-from .conventions import is_approved, is_decided
+from .conventions import PERIOD_END, is_approved, is_decided
 from .deals import closed_deals, created_deals, open_deal_snapshots, won_deals
 from .frame import (count_rows, distinct_share, divide, growth, mean_of, median_of,
                     ratio_of, sum_of, summarise)
@@ -95,7 +95,7 @@ def opportunities_created(ctx: KpiContext) -> pd.DataFrame:
                    "won or lost by then.",
         formula="sum(amount | created_at < period end <= closed_at or not closed)",
         unit="currency", direction="higher", aggregation="snapshot", requires=("deals",),
-        attributions=ALL_ATTRIBUTIONS, period_basis="snapshot at period end")
+        attributions=ALL_ATTRIBUTIONS, period_basis="snapshot at period end", boundaries=(PERIOD_END,))
 def open_pipeline_value(ctx: KpiContext) -> pd.DataFrame:
     return summarise(ctx, open_deal_snapshots(ctx), sum_of("amount"), attributions=ALL_ATTRIBUTIONS, zero_fill=True)
 
@@ -104,7 +104,7 @@ def open_pipeline_value(ctx: KpiContext) -> pd.DataFrame:
         definition="Number of deals open at the end of the period (see open_pipeline_value).",
         formula="count(deals | created_at < period end <= closed_at or not closed)",
         unit="count", direction="higher", aggregation="snapshot", requires=("deals",),
-        attributions=ALL_ATTRIBUTIONS, period_basis="snapshot at period end")
+        attributions=ALL_ATTRIBUTIONS, period_basis="snapshot at period end", boundaries=(PERIOD_END,))
 def open_opportunities(ctx: KpiContext) -> pd.DataFrame:
     return summarise(ctx, open_deal_snapshots(ctx), count_rows, attributions=ALL_ATTRIBUTIONS, zero_fill=True)
 
@@ -207,7 +207,7 @@ def registration_win_rate(ctx: KpiContext) -> pd.DataFrame:
     regs = _registrations(ctx)
     approved = regs[is_approved(regs["status"])]
     deals = ctx.table("deals")
-    won = deals["stage"].eq("won").to_numpy() & (deals["closed_at"] <= ctx.as_of).to_numpy()
+    won = deals["stage"].eq("won").to_numpy() & (deals["closed_at"] < ctx.cutoff).to_numpy()
     hit = member_of(approved["deal_id"], deals.loc[won, "deal_id"]) | \
         member_of(approved["registration_id"], deals.loc[won, "registration_id"].dropna())
     return summarise(ctx, approved.assign(hit=hit.astype(float)), ratio_of("hit"))
@@ -234,7 +234,8 @@ def _trailing_sum(ctx: KpiContext, rows: pd.DataFrame, column: str) -> pd.DataFr
                    "left out. Program row: the same sums over partners in the program with annual_revenue.",
         formula="sum(amount | won, partner's deals, closed in the 12 months to period end) / annual_revenue",
         unit="ratio", direction="higher", aggregation="ratio", requires=("deals", "partners"),
-        columns=("partners.annual_revenue",), period_basis="trailing twelve months of closed_at of won deals", bounded=False)
+        columns=("partners.annual_revenue",), period_basis="trailing twelve months of closed_at of won deals",
+        bounded=False)
 def partner_share_of_wallet(ctx: KpiContext) -> pd.DataFrame:
     partners = ctx.table("partners")
     wallet = partners.loc[(partners["annual_revenue"] > 0).to_numpy(), ["partner_id", "annual_revenue"]]

@@ -6,7 +6,8 @@ from pathlib import Path
 import markdown
 
 from ..atomic import write_text_atomic
-from ..kpis.registry import FAMILIES, REGISTRY
+from ..kpis.conventions import KPI_TABLE_RULES
+from ..kpis.registry import FAMILIES, REGISTRY, MetricSpec
 
 _DIRECTION = {"higher": "higher is better", "lower": "lower is better", "neutral": "neither better nor worse"}
 _STYLE = """body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:2rem auto;
@@ -16,7 +17,8 @@ padding:0 .25rem;border-radius:3px}ul{margin-top:.2rem}"""
 
 
 def glossary_markdown(currency: str = "USD") -> str:
-    """Every metric, by family: label, id, definition, formula, unit, direction, grain, tables."""
+    """The rules of the KPI table, then every metric by family: label, id, definition, formula, unit,
+    direction, grain, the tables and columns it needs and the boundary rules it follows."""
     lines = ["# KPI glossary", "",
              "Every metric of partner-analysis, generated from the code that computes it.", ""]
     families = {family: [m.spec for m in REGISTRY.values() if m.spec.family == family] for family in FAMILIES}
@@ -24,6 +26,10 @@ def glossary_markdown(currency: str = "USD") -> str:
     for family, specs in families.items():  # an index: every metric one click away
         links = ", ".join(f"[{s.label}](#{s.id})" for s in specs)
         lines += [f"**[{FAMILIES[family]}](#{family})**: {links}", ""]
+    lines += ['<a id="rules"></a>', "## How to read the KPI table", "",
+              *(f"- {rule}" for rule in KPI_TABLE_RULES),
+              "- Boundaries: where a metric depends on what happens exactly at a period's start or end, the rule "
+              "is written under the metric.", ""]
     for family, specs in families.items():
         lines += [f'<a id="{family}"></a>', f"## {FAMILIES[family]}", ""]
         for s in specs:
@@ -35,11 +41,23 @@ def glossary_markdown(currency: str = "USD") -> str:
                 f"- **Unit**: {unit}; {_DIRECTION[s.direction]}",
                 f"- **Grain**: {grain}; attribution views: {', '.join(s.attributions)}; "
                 f"period by {s.period_basis or 'its date'}",
-                f"- **Needs**: {', '.join(s.requires)}",
+                f"- **Needs**: {_needs(s)}",
+                *(["- **Boundaries**:", *(f"    - {rule}" for rule in s.boundaries)] if s.boundaries else []),
                 *(["- **Declared by**: you (a project metric, not part of the catalog)"] if s.origin == "user" else []),
                 "",
             ]
     return "\n".join(lines)
+
+
+def _needs(spec: MetricSpec) -> str:
+    """Tables, needed columns, and the tables read when present."""
+    text = ", ".join(spec.requires)
+    if spec.columns:
+        columns = [c.replace("|", " or ") for c in spec.columns]
+        text += f"; column{'s' if len(columns) > 1 else ''} {', '.join(columns)}"
+    if spec.optional:
+        text += f"; also reads, when present: {', '.join(spec.optional)}"
+    return text
 
 
 def glossary_html(currency: str = "USD") -> str:

@@ -121,3 +121,12 @@ def test_a_spec_naming_a_column_of_a_table_it_does_not_read_is_refused():
     with pytest.raises(ValueError, match="must be table.column of a table it reads"):
         MetricSpec(id="x", family="custom", label="X", definition="X.", formula="x", unit="count",
                    direction="higher", aggregation="sum", requires=("deals",), columns=("partners.annual_revenue",))
+
+
+def test_the_glossary_names_what_each_metric_needs():
+    from partner_analysis.report.glossary import glossary_markdown
+
+    text = glossary_markdown()
+    assert "- **Needs**: deals, partners; column partners.annual_revenue\n" in text
+    assert "column deal_registrations.deal_id or deals.registration_id" in text
+    assert "- **Needs**: deals, partners; also reads, when present: deal_registrations, leads, activities\n" in text
