@@ -99,7 +99,7 @@ class KpiContext:
         return pd.Series([self.bounds(c)[0] for c in self.periods], index=self.periods)
 
     def period_ends(self) -> pd.Series:
-        """Exclusive end date per period code in the grid (the last one capped just after as_of)."""
+        """Exclusive end date per period code in the grid (the last one: the end of the as-of day)."""
         ends = [min(self.bounds(c)[1], self.cutoff) for c in self.periods]
         return pd.Series(ends, index=self.periods)
 

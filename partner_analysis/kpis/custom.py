@@ -54,7 +54,8 @@ _CUSTOMER_VIEWS = ("all", "partner", "direct")
 def metric(*, id: str, label: str, definition: str, unit: str, requires: tuple[str, ...] = ("deals",),
            direction: str = "higher", aggregation: str | None = None, family: str = "custom",
            formula: str | None = None, attributions: tuple[str, ...] = ("all",), partner_grain: bool = True,
-           period_basis: str = "", bounded: bool = True) -> Callable:
+           period_basis: str = "", bounded: bool = True, optional: tuple[str, ...] = (),
+           columns: tuple[str, ...] = ()) -> Callable:
     """Declare your own metric by a function of the KPI context (a decorator).
 
     The function takes a :class:`~partner_analysis.kpis.KpiContext` and returns KPI rows, as the
@@ -68,10 +69,11 @@ def metric(*, id: str, label: str, definition: str, unit: str, requires: tuple[s
     unit : str
         ``currency``, ``count``, ``ratio``, ``days``, ``hours``, ``score`` or ``multiple``.
     requires : tuple of str
-        Tables without which the metric is unavailable.
-    direction, aggregation, family, formula, attributions, partner_grain, period_basis, bounded
+        Tables without which the metric is unavailable; the metric has rows in the periods they all cover.
+    direction, aggregation, family, formula, attributions, partner_grain, period_basis, bounded, optional, columns
         As in :class:`~partner_analysis.kpis.MetricSpec`; ``aggregation`` defaults to ``ratio``
-        for ratios and ``sum`` otherwise, ``formula`` to the definition.
+        for ratios and ``sum`` otherwise, ``formula`` to the definition; ``columns`` lists the
+        optional columns (``table.column``) without which the metric is unavailable.
 
     Examples
     --------
@@ -85,7 +87,8 @@ def metric(*, id: str, label: str, definition: str, unit: str, requires: tuple[s
     spec = MetricSpec(id=id, family=family, label=label, definition=definition, formula=formula or definition,
                       unit=unit, direction=direction, aggregation=aggregation or _default_aggregation(unit),
                       requires=tuple(requires), attributions=tuple(attributions), partner_grain=partner_grain,
-                      period_basis=period_basis, bounded=bounded, origin="user")
+                      period_basis=period_basis, bounded=bounded, origin="user", optional=tuple(optional),
+                      columns=tuple(columns))
 
     def declare(fn: Callable[[KpiContext], pd.DataFrame]) -> Callable[[KpiContext], pd.DataFrame]:
         register(spec, _checked_output(spec.id, fn))

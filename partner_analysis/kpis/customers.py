@@ -6,11 +6,11 @@ the cohort is the customers active at the period's start.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from ..membership import member_of
-from .accounts import (channel_attribution, customers_at_start, customers_during, monthly_mrr, mrr_bridge,
-                       mrr_increases, period_of_month, with_customer)
+from .accounts import (channel_attribution, customer_positions, customers_at_start, customers_during, monthly_mrr,
+                       mrr_bridge, mrr_increases, period_of_month, with_customer)
 from .context import KpiContext
 from .conventions import PERIOD_START
 from .frame import count_rows, divide, mean_of, median_of, nps_rows, ratio_of, sum_of, summarise
@@ -109,17 +109,19 @@ def expansion_mrr(ctx: KpiContext) -> pd.DataFrame:
 def customer_lifetime_value(ctx: KpiContext) -> pd.DataFrame:
     mrr = monthly_mrr(ctx)
     earned = with_customer(ctx, mrr.assign(period=period_of_month(ctx, mrr["month_code"])))
-    paying = pd.unique(mrr["account_id"])
     customers = ctx.table("customers")
-    acquired = customers[(customers["acquired_at"] < ctx.cutoff).to_numpy()]
-    without = int((~member_of(acquired["account_id"], paying)).sum())
+    paying = np.zeros(len(customers), dtype=bool)  # by customer row: has a revenue row by the as-of month
+    positions = customer_positions(ctx, pd.Series(pd.unique(mrr["account_id"])))
+    paying[positions[positions >= 0]] = True
+    acquired = (customers["acquired_at"] < ctx.cutoff).to_numpy()
+    without = int((acquired & ~paying).sum())
     if without:
         ctx.note("customer_lifetime_value",
-                 f"{without:,} of {len(acquired):,} customers have no revenue rows by the as-of month: they are in "
-                 f"neither the revenue nor the churn of lifetime value, which is over the other "
-                 f"{len(acquired) - without:,}.")
+                 f"{without:,} of {int(acquired.sum()):,} customers have no revenue rows by the as-of month: they "
+                 f"are in neither the revenue nor the churn of lifetime value, which is over the other "
+                 f"{int(acquired.sum()) - without:,}.")
     churned = ctx.dated("customers", "churned_at")[["account_id", "period"]]
-    churned = with_customer(ctx, churned[member_of(churned["account_id"], paying)])
+    churned = with_customer(ctx, churned[paying[customer_positions(ctx, churned["account_id"])]])
     return divide(summarise(ctx, earned, sum_of("mrr"), attributions=CHANNELS),
                   summarise(ctx, churned, count_rows, attributions=CHANNELS))
 

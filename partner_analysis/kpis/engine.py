@@ -84,7 +84,7 @@ def coverage_notes(metric_id: str, ctx: KpiContext, periods: np.ndarray) -> list
     needed = " and ".join(spec.requires)
     verb = "covers" if len(spec.requires) == 1 else ("both cover" if len(spec.requires) == 2 else "all cover")
     reported = f"{ctx.span_labels(periods)}, the periods {needed} {verb}" if len(periods) else \
-        f"no period, as no period is one {needed} {verb}"
+        f"no period, as {needed} cover none in common up to the as-of date"
     notes = []
     for table in (*spec.requires, *spec.optional):
         if table not in ctx.coverage:

@@ -130,3 +130,21 @@ def test_the_glossary_names_what_each_metric_needs():
     assert "- **Needs**: deals, partners; column partners.annual_revenue\n" in text
     assert "column deal_registrations.deal_id or deals.registration_id" in text
     assert "- **Needs**: deals, partners; also reads, when present: deal_registrations, leads, activities\n" in text
+
+
+def test_your_own_metric_declares_its_columns_like_the_catalog(restore_registry):
+    from partner_analysis.kpis import metric
+    from partner_analysis.kpis.blocks import summarise, sum_of
+
+    @metric(id="wallet_of_partners", label="Partners' own revenue", unit="currency", requires=("partners",),
+            columns=("partners.annual_revenue",), definition="Sum of the annual_revenue of the partners joined.")
+    def wallet_of_partners(ctx):
+        partners = ctx.dated("partners", "joined_at")
+        return summarise(ctx, partners, sum_of("annual_revenue"), zero_fill=True)
+
+    tables = validated(partners={"partner_id": ["p1"], "partner_name": ["One"], "partner_type": ["reseller"],
+                                 "joined_at": ["2024-01-01"]},
+                       deals={"deal_id": ["d1"], "attribution": ["direct"], "stage": ["open"],
+                              "created_at": ["2024-01-05"], "amount": [1]})
+    result = compute_kpis(tables, metrics=["wallet_of_partners"])
+    assert result.unavailable == {"wallet_of_partners": "needs column partners.annual_revenue, not in the input"}
