@@ -21,6 +21,7 @@ import pandas as pd
 from .config import Config
 from .errors import InputError, NotInStore
 from .ingest.contract import TABLES
+from .ingest.coverage import Coverage, covered_periods
 from .kpis import KpiContext, compute_metric
 from .kpis.registry import ALL_ATTRIBUTIONS, REGISTRY, Metric, MetricSpec
 from .paths import MANIFEST, PROCESSED_DIR, REJECTED_SUBDIR, attribution_store_file, kpi_store_file, resolve
@@ -293,14 +294,17 @@ class KpiStore:
                freq: str = "quarter") -> pd.Series:
         """One metric over time for the program or one partner, indexed by period label.
 
-        The index holds every period of the build (for a partner: those in which it was in the
-        program, from its join period to the period it left). Additive metrics (counts and sums)
-        are 0 in a period without events; other metrics are missing there (no population, no value).
+        The index holds every period of the build that the tables the metric needs cover (for a
+        partner: those in which it was in the program, from its join period to the period it left).
+        Additive metrics (counts and sums) are 0 in such a period without events; other metrics are
+        missing there (no population, no value). Periods the metric's tables do not cover are not in
+        the index: nothing is known of them.
         """
         if partner is not None and not isinstance(partner, str):
             raise ValueError("series() follows one partner: give one partner id")
         rows = self.kpi(metric, partner, periods=periods, last=last, attribution=attribution, freq=freq)
-        index = self._checked_periods(periods, last, freq) or self.periods(freq)
+        covered = set(self._covered_periods(metric, freq))
+        index = [p for p in self._checked_periods(periods, last, freq) or self.periods(freq) if p in covered]
         if partner is not None:
             index = [p for p in index if p in set(self._in_program_periods(partner, freq))]
         series = rows.set_index("period")["value"].reindex(index)
@@ -415,6 +419,19 @@ class KpiStore:
         if first > final:
             raise ValueError(f"periods run from first to last: {first!r} comes after {final!r}")
         return [p for p in available if first <= p <= final]
+
+    def _covered_periods(self, metric: str, freq: str) -> list[str]:
+        """The build's periods that every table the metric needs covers (``build.json`` coverage;
+        every period for a build that did not record it)."""
+        recorded = self.manifest.get("coverage")
+        periods = self.periods(freq)
+        if recorded is None:
+            return periods
+        spans = {name: Coverage.from_record(span) for name, span in recorded.items()}
+        codes = np.array([label_code(p, freq) for p in periods], dtype=np.int64)
+        kept = set(covered_periods(spans, self.spec(metric).requires, codes, freq,
+                                   self.config.fiscal_year_start_month).tolist())
+        return [p for p, code in zip(periods, codes.tolist()) if code in kept]
 
     def _in_program_periods(self, partner: str, freq: str) -> list[str]:
         """Labels of the build's periods in which the partner was in the program."""

@@ -160,3 +160,13 @@ def test_build_records_each_tables_coverage_and_the_metric_notes(demo_store_dir,
     assert without > 0
     assert store.notes()["customer_lifetime_value"][0].startswith(
         f"{without:,} of {len(demo_tables['customers']):,} customers have no revenue rows")
+
+
+def test_a_series_spans_the_periods_its_tables_cover_not_the_whole_build(demo_store_dir):
+    store = KpiStore(demo_store_dir)
+    deals_from = store.coverage.set_index("table").loc["deals", "first"]
+    first_deal_quarter = store.kpi("sourced_revenue")["period"].min()
+    assert store.periods()[0] < first_deal_quarter  # the build's periods start with the partners
+    revenue = store.series("sourced_revenue")
+    assert revenue.index[0] == first_deal_quarter and deals_from.year == int(first_deal_quarter[:4])
+    assert store.series("partner_count").index[0] == store.periods()[0]  # the roster covers them all

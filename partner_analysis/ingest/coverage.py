@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
+from ..periods import period_codes
 from .contract import TABLES
 
 #: Tables whose rows persist until a date ends them: they cover the periods up to the as-of date.
@@ -37,6 +39,12 @@ class Coverage:
         """As written to ``build.json``: ISO dates, the columns and the roster flag."""
         return {"first": self.first.date().isoformat(), "last": self.last.date().isoformat(),
                 "columns": list(self.columns), "roster": self.roster}
+
+    @classmethod
+    def from_record(cls, record: dict) -> "Coverage":
+        """The coverage ``build.json`` recorded (dates at day precision)."""
+        return cls(pd.Timestamp(record["first"]), pd.Timestamp(record["last"]), tuple(record["columns"]),
+                   bool(record["roster"]))
 
 
 def event_date_columns(name: str, frame: pd.DataFrame) -> list[str]:
@@ -65,6 +73,22 @@ def coverage(tables: dict[str, pd.DataFrame]) -> dict[str, Coverage]:
 def coverage_record(tables: dict[str, pd.DataFrame]) -> dict[str, dict]:
     """Each table's coverage as ``build.json`` records it (``first``, ``last``, ``columns``)."""
     return {name: c.record() for name, c in coverage(tables).items()}
+
+
+def covered_periods(spans: dict[str, Coverage], names, periods: np.ndarray, freq: str,
+                    fiscal_start: int = 1) -> np.ndarray:
+    """The period codes of ``periods`` (a grid ending with the as-of period) that every table in
+    ``names`` covers: from the period of its first event date to that of its last, or to the end
+    of the grid for a roster; none when one of them has no coverage."""
+    periods = np.asarray(periods, dtype=np.int64)
+    keep = np.ones(len(periods), dtype=bool)
+    for name in names:
+        span = spans.get(name)
+        if span is None:
+            return periods[:0]
+        first, last = period_codes(pd.Series([span.first, span.last]), freq, fiscal_start)
+        keep &= (periods >= first) & ((periods <= last) | span.roster)
+    return periods[keep]
 
 
 def latest_date(tables: dict[str, pd.DataFrame]) -> pd.Timestamp:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import Config
-from ..ingest.coverage import Coverage, coverage, latest_date
+from ..ingest.coverage import Coverage, coverage, covered_periods, latest_date
 from ..periods import code_bounds, code_labels, period_codes, period_range
 
 
@@ -74,15 +74,7 @@ class KpiContext:
     def covered_periods(self, names) -> np.ndarray:
         """The grid periods that every table in ``names`` covers, from the period of its first event
         date to that of its last (a roster: to the as-of date); empty when one of them has no dates."""
-        periods = self.periods
-        keep = np.ones(len(periods), dtype=bool)
-        for name in names:
-            span = self.coverage.get(name)
-            if span is None:
-                return periods[:0]
-            first, last = self.period_of(pd.Series([span.first, span.last]))
-            keep &= (periods >= first) & ((periods <= last) | span.roster)
-        return periods[keep]
+        return covered_periods(self.coverage, names, self.periods, self.freq, self.config.fiscal_year_start_month)
 
     def note(self, metric_id: str, text: str) -> None:
         """Record what a metric leaves out and why (listed in build.json ``metric_notes``)."""
