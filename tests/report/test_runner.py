@@ -20,6 +20,7 @@ from partner_analysis.report.jobs import plan_reports
 from partner_analysis.report.publish import publish
 from partner_analysis.report.runner import run_reports
 from partner_analysis.store import KpiStore
+from tests.report.offline import external_references
 
 PARTNERS = ["P00001", "P00002", "P00003", "P00004"]
 
@@ -124,7 +125,7 @@ def test_publish_writes_index_and_glossary_and_self_contained_pages(project):
     page_path = project / "reports" / result.runs[0]["html"]
     assert result.runs[0]["html"] in index and (project / "reports" / "glossary.html").exists()
     page = page_path.read_text()
-    assert re.search(r"<(script|link|img)[^>]+(src|href)=[\"']?(https?:)?//", page) is None  # nothing fetched
+    assert external_references(page) == []  # nothing fetched
     assert "<img" in page and "data:image/png;base64," in page  # the chart, embedded
     assert "import os" not in page and "In [" not in page  # no code, no prompts
     assert 'href="../../glossary.html"' in page
