@@ -23,6 +23,9 @@ benchmark: install
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_kpis.py
 	$(BIN)/python benchmarks/bench_validate.py
+	$(BIN)/python benchmarks/bench_user_metric.py
+	$(BIN)/python benchmarks/bench_compare.py
+	$(BIN)/python benchmarks/bench_reports.py
 
 clean:
 	rm -rf data/processed/* reports/* .pytest_cache
