@@ -1,11 +1,13 @@
 """Helpers for known-answer KPI tests: hand-made raw tables in, one KPI value out.
 
-Known-answer tests call ``rows_of("<metric_id>", ctx)``; the catalog-wide test reads those
-calls to prove that every registered metric has a known-answer test.
+A known-answer test is marked ``@known_answer("<metric_id>", ...)`` and computes each metric it
+names with ``rows_of``; ``tests/kpis/conftest.py`` fails a marked test that does not, so the
+catalog-wide test can trust the marks when it proves that every metric has a known-answer test.
 """
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from partner_analysis.config import Config
 from partner_analysis.kpis import KpiContext, compute_metric
@@ -26,9 +28,17 @@ def context(tables: dict[str, pd.DataFrame], freq: str = "quarter", as_of: str |
     return KpiContext(tables, config or Config(), freq, pd.Timestamp(as_of) if as_of else None)
 
 
+#: Marks a test as the known-answer test of the metrics it names.
+known_answer = pytest.mark.known_answer
+#: Metric ids ``rows_of`` computed in the running test (reset by the conftest before each test).
+COMPUTED: set[str] = set()
+
+
 def rows_of(metric_id: str, ctx: KpiContext) -> pd.DataFrame:
-    """All rows of one metric."""
-    return compute_metric(metric_id, ctx)
+    """All rows of one metric (recorded for the known-answer check)."""
+    rows = compute_metric(metric_id, ctx)
+    COMPUTED.add(metric_id)
+    return rows
 
 
 def row_of(rows: pd.DataFrame, period: str, partner: str | None = None, attribution: str = "all") -> pd.Series:

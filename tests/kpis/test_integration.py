@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import context, has_no_row, row_of, rows_of, validated, value_of
+from .helpers import context, has_no_row, known_answer, row_of, rows_of, validated, value_of
 
 EVENTS = [  # account, partner, occurred_at, event, count
     ("a1", "t1", "2023-12-01", "installed", 1), ("a1", "t1", "2023-12-11", "used", 1),
@@ -51,6 +51,7 @@ def ctx():
     return context(tables, as_of="2024-06-30")
 
 
+@known_answer("integration_installs")
 def test_integration_installs(ctx):
     rows = rows_of("integration_installs", ctx)
     assert value_of(rows, "2024Q1") == 2  # a2-t1, a4-t2
@@ -60,6 +61,7 @@ def test_integration_installs(ctx):
     assert not (rows["partner_id"] == "r1").any()  # resellers do not
 
 
+@known_answer("integration_active_accounts")
 def test_integration_active_accounts(ctx):
     rows = rows_of("integration_active_accounts", ctx)
     assert value_of(rows, "2024Q1") == 3  # a1 runs, a2 used, a3 runs
@@ -69,6 +71,7 @@ def test_integration_active_accounts(ctx):
     assert value_of(rows, "2024Q2", "t1") == 0
 
 
+@known_answer("integration_adoption_rate")
 def test_integration_adoption_rate_at_period_end(ctx):
     rows = rows_of("integration_adoption_rate", ctx)
     # End of Q1: active a1, a3, a4 (a2 churned); installed: a1 (t1) and a4 (t2); a3 uninstalled in March.
@@ -85,6 +88,7 @@ def test_integration_adoption_rate_at_period_end(ctx):
     assert not (rows["partner_id"] == "r1").any()  # a reseller has no integration to adopt
 
 
+@known_answer("integration_run_success_rate")
 def test_integration_run_success_rate(ctx):
     rows = rows_of("integration_run_success_rate", ctx)
     q1 = row_of(rows, "2024Q1")
@@ -93,12 +97,14 @@ def test_integration_run_success_rate(ctx):
     assert value_of(rows, "2024Q2") == 1
 
 
+@known_answer("integration_time_to_value_days")
 def test_integration_time_to_value_days(ctx):
     rows = rows_of("integration_time_to_value_days", ctx)
     assert value_of(rows, "2024Q1") == 20  # a2-t1: installed 01-10, used 01-30; a4-t2 never used
     assert value_of(rows, "2024Q2", "t2") == 5  # a1-t2: 04-20 -> 04-25
 
 
+@known_answer("integrated_churn_rate", "non_integrated_churn_rate")
 def test_integrated_and_non_integrated_churn(ctx):
     integrated, plain = rows_of("integrated_churn_rate", ctx), rows_of("non_integrated_churn_rate", ctx)
     # Q1 start: a1 (t1 installed), a3 (t2 installed), a2 (a2's install comes on 01-10): only a2 churns.
@@ -113,6 +119,7 @@ def test_integrated_and_non_integrated_churn(ctx):
     assert plain["partner_id"].isna().all()
 
 
+@known_answer("integration_tickets")
 def test_integration_tickets(ctx):
     rows = rows_of("integration_tickets", ctx)
     assert value_of(rows, "2024Q1") == 2
@@ -120,6 +127,7 @@ def test_integration_tickets(ctx):
     assert value_of(rows, "2024Q2", "t2") == 0
 
 
+@known_answer("integration_downtime_hours")
 def test_integration_downtime_is_split_across_periods(ctx):
     rows = rows_of("integration_downtime_hours", ctx)
     # t1: 2024-03-31 20:00 -> 04-01 04:00 = 4 h in Q1 + 4 h in Q2; t2: 10 h in Q1.
@@ -129,6 +137,7 @@ def test_integration_downtime_is_split_across_periods(ctx):
     assert value_of(rows, "2024Q2", "t2") == 0
 
 
+@known_answer("integration_upsell_rate")
 def test_integration_upsell_rate(ctx):
     rows = rows_of("integration_upsell_rate", ctx)
     # Q1: integrated at start and paying in December: a1 (100 -> 120 in March, grew), a3 (80 -> 80).

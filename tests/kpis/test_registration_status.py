@@ -12,7 +12,7 @@ import pytest
 from partner_analysis.kpis import REGISTRY, compute_kpis
 from partner_analysis.kpis.conventions import APPROVED_STATUSES, is_approved, is_decided
 
-from .helpers import context, row_of, rows_of, validated
+from .helpers import context, known_answer, row_of, rows_of, validated
 
 READS_REGISTRATIONS = sorted(m for m, entry in REGISTRY.items() if entry.spec.origin == "catalog"
                              and "deal_registrations" in (*entry.spec.requires, *entry.spec.optional))
@@ -52,6 +52,7 @@ def test_expired_and_approved_are_one_status_in_every_metric(metric_id, relabell
     pd.testing.assert_frame_equal(original, all_approved)
 
 
+@known_answer("activation_rate", "registration_approval_rate", "registration_win_rate")
 def test_an_expired_registration_activates_and_counts_as_approved():
     tables = validated(
         partners={"partner_id": ["a1", "a2"], "partner_name": ["A1", "A2"], "partner_type": ["referral"] * 2,
