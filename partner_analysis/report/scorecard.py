@@ -258,6 +258,13 @@ def tier_table(card: Scorecard) -> Html | None:
     return table(frame, numbers=tuple(c for c in frame.columns if c != "measure"))
 
 
+def definitions(card: Scorecard) -> Html:
+    """What each metric of the scorecard means, from the catalog, so that the report explains itself
+    without the glossary beside it."""
+    rows = [{"metric": line.spec.label, "definition": line.spec.definition} for line in card.lines]
+    return table(pd.DataFrame(rows))
+
+
 # -- internals -------------------------------------------------------------------------------------------------
 
 def _span(card: Scorecard, quarters: int) -> tuple[str, str]:

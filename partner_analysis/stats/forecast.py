@@ -170,7 +170,7 @@ def revenue_forecast(data, horizon: int = HORIZON, config=None) -> StatResult:
                .agg(forecasts=("actual", "size"), mape=("abs_error", "mean"), coverage=("covered", "mean"))
                if len(backtest_table) else pd.DataFrame())
     return StatResult(
-        analysis="forecast", title=title, table=table, sentences=_sentences(table, summary),
+        analysis="forecast", title=title, table=table, sentences=_sentences(table, summary, source.config.currency),
         insufficient=tuple(insufficient),
         method=("Exponential smoothing (ETS, additive errors, damped additive trend"
                 + (", additive seasonality" if len(history) >= SEASONAL_HISTORY else "; seasonality needs "
@@ -183,16 +183,16 @@ def revenue_forecast(data, horizon: int = HORIZON, config=None) -> StatResult:
         shown=("quarter", "group", "forecast", "pi_low", "pi_high", "open_pipeline_expected"))
 
 
-def _sentences(table: pd.DataFrame, summary: pd.DataFrame) -> tuple[str, ...]:
+def _sentences(table: pd.DataFrame, summary: pd.DataFrame, currency: str) -> tuple[str, ...]:
     out = []
     for group in FORECAST_GROUPS:
         rows = table[table["group"] == group]
         if not len(rows):
             continue
         head = rows.iloc[0]
-        text = (f"Partner-{group} won revenue in {head['quarter']}: {head['forecast']:,.0f} (95% prediction interval "
-                f"{head['pi_low']:,.0f}–{head['pi_high']:,.0f}), {head['open_pipeline_expected']:,.0f} of it expected "
-                "from deals already open")
+        text = (f"Partner-{group} won revenue in {head['quarter']}: {currency} {head['forecast']:,.0f} (95% prediction "
+                f"interval {currency} {head['pi_low']:,.0f}–{head['pi_high']:,.0f}), {currency} "
+                f"{head['open_pipeline_expected']:,.0f} of it expected from deals already open")
         if len(summary):
             one = summary[(summary["group"] == group) & (summary["horizon"] == 1)]
             if len(one):
