@@ -234,7 +234,9 @@ def report(
 def demo(raw: RawOpt = RAW_DIR, processed: ProcessedOpt = PROCESSED_DIR,
          reports: Annotated[Path, typer.Option("--reports", help="Folder for the reports.")] = REPORTS_DIR,
          config: ConfigOpt = CONFIG_FILE,
-         jobs: Annotated[int, typer.Option("--jobs", min=1, help="Reports rendered in parallel.")] = 2) -> None:
+         jobs: Annotated[int, typer.Option("--jobs", min=1, help="Reports rendered in parallel.")] = 2,
+         partners: Annotated[int, typer.Option("--partners", min=10, help="Partners of a demo dataset made here.")] = 300,
+         ) -> None:
     """The main job on the embedded demo: make demo data if the raw folder is empty, build, summarise, render
     every report for the latest quarter and every partner's scorecard, and print where the index is."""
     from .build import build as run_build
@@ -247,7 +249,7 @@ def demo(raw: RawOpt = RAW_DIR, processed: ProcessedOpt = PROCESSED_DIR,
     settings = load_config(config)
     if not any(p for p in raw.glob("*") if p.name != ".gitkeep"):
         typer.echo(f"{raw} is empty: writing the demo dataset")
-        write_demo_data(raw)
+        write_demo_data(raw, partners=partners)
     try:
         result = run_build(raw, processed, config=settings, progress=sys.stderr.isatty())
     except (InputError, ValidationError, BuildLocked) as exc:

@@ -12,6 +12,7 @@ from pathlib import Path
 RAW_DIR = Path("data/raw")
 PROCESSED_DIR = Path("data/processed")
 REPORTS_DIR = Path("reports")
+NOTEBOOKS_DIR = Path("notebooks")
 CONFIG_FILE = Path("partner-analysis.yml")
 MAPPING_FILE_NAME = "mapping.yml"
 REJECTED_SUBDIR = "rejected"
@@ -57,6 +58,15 @@ def resolve(path: Path | str, start: Path | None = None) -> Path:
     if found is not None:
         return found.resolve()
     return ((project_root(here) or here) / path).resolve()
+
+
+def notebooks_dir() -> Path:
+    """The report notebooks: the project's ``notebooks/`` (see :func:`resolve`), else those that come
+    with this checkout of the package (the demo run from any folder)."""
+    found = resolve(NOTEBOOKS_DIR)
+    if found.is_dir():
+        return found
+    return Path(__file__).resolve().parents[1] / NOTEBOOKS_DIR
 
 
 def kpi_store_file(freq: str) -> str:

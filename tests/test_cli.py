@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from pathlib import Path
 
 import pandas as pd
 from typer.testing import CliRunner
@@ -13,6 +14,7 @@ from partner_analysis.kpis import REGISTRY
 from partner_analysis.versions import current_build
 
 runner = CliRunner()
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
 def invoke(*args):
@@ -70,8 +72,8 @@ def test_demo_data_is_reproducible_byte_for_byte(tmp_path):
 
 
 def test_demo_runs_the_main_job_on_an_empty_raw_folder(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    result = invoke("demo")
+    monkeypatch.chdir(tmp_path)  # outside the repository: the notebooks that come with the package are used
+    result = invoke("demo", "--partners", 12)
     assert result.exit_code == 0, result.output
     assert "KPI summary" in result.stdout and "Partner revenue share" in result.stdout
     assert "Average deal size (partner, raw)" in result.stdout
@@ -79,6 +81,12 @@ def test_demo_runs_the_main_job_on_an_empty_raw_folder(tmp_path, monkeypatch):
     assert (tmp_path / "data/raw/partners.csv").exists()
     assert (current_build(tmp_path / "data/processed") / "build.json").exists()
     assert (tmp_path / "reports/glossary.html").exists()
+    runs = json.loads((tmp_path / "reports/manifest.json").read_text())["runs"]
+    scorecards = [r for r in runs if r["notebook"] == "70_partner_scorecard"]
+    assert {r["notebook"] for r in runs} == {p.stem for p in NOTEBOOKS.glob("[0-9]*.ipynb")}
+    assert all(r["status"] == "ok" for r in runs)
+    assert len(scorecards) >= 10 and all(r["audience"] == "partner" for r in scorecards)
+    assert f"Reports: {tmp_path / 'reports' / 'index.html'}" in result.stdout
 
 
 def test_compare_writes_the_comparison_json_and_prints_a_table(tmp_path, demo_store_dir):

@@ -17,13 +17,12 @@ import nbformat
 import pandas as pd
 import papermill
 
-from ..paths import MANIFEST, resolve
+from ..paths import MANIFEST, notebooks_dir, resolve
 from ..periods import period_bounds
 from ..store import KpiStore
 from .naming import partner_file_name
 
 AUDIENCES = ("internal", "partner")
-NOTEBOOKS_DIR = Path("notebooks")
 
 
 @dataclass(frozen=True)
@@ -89,9 +88,20 @@ def notebook_info(notebook: Path | str) -> NotebookInfo:
     return NotebookInfo(path, meta["title"], meta["per"], tuple(declared), bool(meta.get("slides", False)))
 
 
-def report_notebooks(folder: Path | str = NOTEBOOKS_DIR) -> list[NotebookInfo]:
-    """Every report notebook in the folder, in name order."""
-    return [notebook_info(p) for p in sorted(resolve(folder).glob("[0-9]*.ipynb"))]
+def report_notebooks(folder: Path | str | None = None) -> list[NotebookInfo]:
+    """Every report notebook in the folder (default :func:`~partner_analysis.paths.notebooks_dir`), in
+    name order.
+
+    Raises
+    ------
+    FileNotFoundError
+        The folder holds no report notebook.
+    """
+    folder = resolve(folder) if folder is not None else notebooks_dir()
+    found = [notebook_info(p) for p in sorted(folder.glob("[0-9]*.ipynb"))]
+    if not found:
+        raise FileNotFoundError(f"no report notebooks (NN_name.ipynb) in {folder}")
+    return found
 
 
 def plan_reports(notebook: Path | str | NotebookInfo, store: KpiStore, out_dir: Path, *, quarter: str | None = None,
@@ -176,10 +186,11 @@ def _data_range(store: KpiStore) -> str:
 def _notebook_path(notebook: Path | str) -> Path:
     candidate = Path(notebook)
     if candidate.suffix != ".ipynb":
-        candidate = NOTEBOOKS_DIR / f"{candidate.name}.ipynb"
-    path = resolve(candidate)
+        path = notebooks_dir() / f"{candidate.name}.ipynb"
+    else:
+        path = resolve(candidate)
     if not path.is_file():
-        known = sorted(p.stem for p in resolve(NOTEBOOKS_DIR).glob("*.ipynb"))
+        known = sorted(p.stem for p in notebooks_dir().glob("*.ipynb"))
         raise FileNotFoundError(f"notebook {str(notebook)!r} not found; notebooks: {', '.join(known) or 'none'}")
     return path
 

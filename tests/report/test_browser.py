@@ -8,22 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from partner_analysis.report.jobs import plan_reports
-from partner_analysis.report.publish import render
-from partner_analysis.store import KpiStore
-
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (.ci/run installs it)")
 
 
 @pytest.fixture(scope="module")
-def reports(demo_store_dir, tmp_path_factory) -> Path:
-    store = KpiStore(demo_store_dir)
-    out = tmp_path_factory.mktemp("reports")
-    jobs = plan_reports(NOTEBOOKS / "70_partner_scorecard.ipynb", store, out, partners=["P00042"], audience="partner")
-    jobs += plan_reports(NOTEBOOKS / "80_quarterly_business_review.ipynb", store, out)
-    result = render(jobs, store, out, n_jobs=2)
+def reports(rendered) -> Path:
+    out, result = rendered
     assert result.ok, result.summary()
     return out
 
