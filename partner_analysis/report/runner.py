@@ -15,6 +15,7 @@ import os
 import signal
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -90,27 +91,64 @@ def run_reports(jobs: list[ReportJob], out_dir: Path, *, n_jobs: int = 1, timeou
     if not todo:
         return result
     workers = max(1, min(int(n_jobs), len(todo)))
-    context = multiprocessing.get_context("spawn")  # no forked copies of zmq sockets or threads
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
-                               initargs=(timeout,))
     bar = tqdm(total=len(todo), desc="reports", unit="report", disable=not progress)
-    pending = {pool.submit(_render, job, str(out_dir), timeout) for job in todo}
+    batch = _Pool(workers, timeout, out_dir)
+
+    def record(entry: dict) -> None:
+        runs[entry["html"]] = entry
+        result.runs.append(entry)
+        save_runs(out_dir, runs)
+        bar.update(1)
+
     try:
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                record = future.result()
-                runs[record["html"]] = record
-                result.runs.append(record)
-                save_runs(out_dir, runs)
-                bar.update(1)
-        pool.shutdown(wait=True)
+        lost = batch.run(todo, record)
+        if lost:  # a worker died (killed, out of memory): its reports get one more try in new workers
+            lost = batch.run(lost, record)
+        for job in lost:
+            record(_failed_record(job, "the worker process rendering it died, twice"))
     except KeyboardInterrupt:
         result.interrupted = True
-        _stop(pool)
+        batch.stop()
     finally:
         bar.close()
     return result
+
+
+class _Pool:
+    """Worker processes (spawned: no forked copies of zmq sockets or threads), each with one kernel."""
+
+    def __init__(self, workers: int, timeout: float, out_dir: Path):
+        self.workers, self.timeout, self.out_dir = workers, timeout, out_dir
+        self.pool: ProcessPoolExecutor | None = None
+
+    def run(self, jobs: list[ReportJob], record) -> list[ReportJob]:
+        """Render the jobs, passing each run record to ``record``; returns the jobs whose worker died."""
+        self.pool = ProcessPoolExecutor(max_workers=min(self.workers, len(jobs)),
+                                        mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_start_worker, initargs=(self.timeout,))
+        futures = {self.pool.submit(_render, job, str(self.out_dir), self.timeout): job for job in jobs}
+        lost = []
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                try:
+                    record(future.result())
+                except BrokenProcessPool:
+                    lost.append(futures[future])
+        self.pool.shutdown(wait=True)
+        return lost
+
+    def stop(self) -> None:
+        if self.pool is not None:
+            _stop(self.pool)
+
+
+def _failed_record(job: ReportJob, error: str) -> dict:
+    """The run record of a job that could not run at all."""
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return {**job.as_dict(), "status": "failed", "error": error, "seconds": 0.0, "ran_at": now,
+            "version": __version__, "worker": None, "resume_key": None}
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
