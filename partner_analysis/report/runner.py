@@ -136,6 +136,8 @@ class _Pool:
                     record(future.result())
                 except BrokenProcessPool:
                     lost.append(futures[future])
+                except Exception as exc:  # the worker could not even restart its kernel
+                    record(_failed_record(futures[future], f"{type(exc).__name__}: {exc}"))
         self.pool.shutdown(wait=True)
         return lost
 
@@ -194,7 +196,6 @@ def _terminate(signum, frame) -> None:
 
 def _render(job: ReportJob, out_dir: str, timeout: float) -> dict:
     """Run one job in this worker's kernel and export it; returns its run record."""
-    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -215,10 +216,10 @@ def _render(job: ReportJob, out_dir: str, timeout: float) -> dict:
             _SESSION.reset()
         except KernelError:
             _SESSION.restart()
-        papermill.execute_notebook(job.notebook_path, str(scratch), parameters=job.parameters,
-                                   engine_name=ENGINE_NAME, session=_SESSION, execution_timeout=timeout,
-                                   kernel_name="python3", language="python", progress_bar=False,
-                                   request_save_on_cell_execute=False)
+        executed_nb = papermill.execute_notebook(
+            job.notebook_path, str(scratch), parameters=job.parameters, engine_name=ENGINE_NAME, session=_SESSION,
+            execution_timeout=timeout, kernel_name="python3", language="python", progress_bar=False,
+            request_save_on_cell_execute=False)
     except PapermillExecutionError as exc:
         status, error = "failed", f"cell {exc.cell_index + 1}: {exc.ename}: {exc.evalue}"
     except Exception as exc:  # a hung or dead kernel, a timeout: restart it for the next report
@@ -228,14 +229,13 @@ def _render(job: ReportJob, out_dir: str, timeout: float) -> dict:
     if scratch.exists():
         os.replace(scratch, executed)
         if status == "ok":
-            nb = nbformat.read(executed, as_version=4)
             info = PageInfo(title=job.title, subtitle=job.subtitle, data_range=job.data_range,
                             made_at=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                             glossary_href=os.path.relpath(out / "glossary.html", page.parent),
                             audience=job.audience)
-            write_text_atomic(page, notebook_page(nb, info))
+            write_text_atomic(page, notebook_page(executed_nb, info))
             if job.slides:
-                write_text_atomic(out / job.slides, notebook_slides(nb, f"{job.title} · {job.subtitle}"))
+                write_text_atomic(out / job.slides, notebook_slides(executed_nb, f"{job.title} · {job.subtitle}"))
     return {**job.as_dict(), "status": status, "error": error, "seconds": round(time.perf_counter() - started, 3),
             "ran_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "version": __version__,
             "worker": os.getpid(), "resume_key": parameters_key(job)}
