@@ -144,12 +144,6 @@ def family_cards(store: KpiStore, family: str, quarter: str) -> Html:
     return cards(items)
 
 
-def has_interval(spec: MetricSpec) -> bool:
-    """Whether the metric is a share of counted things (deals, partners, customers), so that its
-    numerator and denominator give a binomial (Wilson) interval."""
-    return spec.counted
-
-
 def family_table(store: KpiStore, family: str, quarter: str) -> Html:
     """Every metric of the family (program, each view it has) in the quarter, against the quarter
     before and a year before, with n and, for shares of counts, a 95% interval."""
@@ -161,7 +155,7 @@ def family_table(store: KpiStore, family: str, quarter: str) -> Html:
         for view in spec.attributions:
             r = reading(store, metric_id, quarter, view)
             interval = ""
-            if has_interval(spec) and r.denominator > 0:
+            if spec.counted and r.denominator > 0:  # a share of counted things: a binomial interval
                 lo, hi = wilson_interval(np.array([r.numerator]), np.array([r.denominator]))
                 interval = f"{lo[0]:.1%} – {hi[0]:.1%}"
             rows.append({"metric": r.label, quarter: format_value(r.value, spec.unit, store.currency),
