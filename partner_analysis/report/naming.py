@@ -2,8 +2,8 @@
 
 A name is built from the partner id (as it is) and name (lower-cased), with anything but ASCII letters, digits
 and dashes replaced, and cut to a length every file system takes. When that loses anything of the
-id (``../x``, ``Ünïcode``, two ids that differ only in case), a short hash of the id keeps names
-of different partners apart.
+id (``../x``, ``Ünïcode``) or gives a name Windows reserves (``CON``), a short hash of the id keeps
+names of different partners apart.
 """
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import re
 import unicodedata
 
 _MAX = 60
+#: Names Windows reserves for devices, whatever the extension.
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
 def slug(text: str, lower: bool = True) -> str:
@@ -24,7 +26,7 @@ def slug(text: str, lower: bool = True) -> str:
 def partner_file_name(partner_id: str, partner_name: str | None = None) -> str:
     """A file stem for a partner's report: ``P00042-delta-solutions-38``, unique per partner id."""
     base = slug(partner_id, lower=False)
-    if not base or base != str(partner_id):
+    if not base or base != str(partner_id) or base.upper() in _RESERVED:
         base = f"{base or 'partner'}-{hashlib.sha256(str(partner_id).encode()).hexdigest()[:8]}"
     named = slug(partner_name or "")
     return f"{base}-{named}"[: _MAX + 10].strip("-") if named else base

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import nbformat
+import papermill
 import pandas as pd
 import pytest
 
@@ -131,3 +132,18 @@ def test_explorer_widgets_redraw_the_selected_data(demo_store_dir):
     explorer.periods.value = (first, last)
     assert explorer.data["period"].tolist() == store.kpi("active_partners", periods=(first, last))["period"].tolist()
     assert len(explorer.data) > 8
+
+
+def test_explorer_widgets_redraw_in_a_kernel(demo_store_dir, tmp_path):
+    """The explorer notebook in a kernel (papermill), then a cell that changes the dropdowns as a user would."""
+    nb = nbformat.read(NOTEBOOKS / "90_explorer.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "explorer.metric.value = 'win_rate'\nexplorer.attribution.value = 'direct'\n"
+        f"explorer.data.to_parquet({str(tmp_path / 'shown.parquet')!r})"))
+    papermill.execute_notebook(nb, str(tmp_path / "ran.ipynb"), parameters={"processed_dir": str(demo_store_dir)},
+                               kernel_name="python3", progress_bar=False)
+    store = KpiStore(demo_store_dir)
+    shown = pd.read_parquet(tmp_path / "shown.parquet")
+    periods = store.periods()[-8:]
+    expected = store.kpi("win_rate", attribution="direct", periods=(periods[0], periods[-1]))
+    pd.testing.assert_frame_equal(shown.reset_index(drop=True), expected, check_categorical=False)
