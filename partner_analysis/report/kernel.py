@@ -8,6 +8,7 @@ with its session, and a kernel whose parent dies exits by itself (ipykernel's pa
 """
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -45,9 +46,13 @@ class KernelSession:
         self.start()
 
     def start(self) -> None:
-        """Start the kernel (IPC sockets in a private folder) and import the heavy modules."""
-        self.km = KernelManager(kernel_spec_manager=_ThisPython(), kernel_name=KERNEL_NAME, transport="ipc",
-                                ip=str(Path(self._folder.name) / "kernel"))
+        """Start the kernel (Unix sockets in a private folder, loopback TCP on Windows) and import the
+        heavy modules."""
+        if os.name == "nt":  # no Unix sockets: loopback TCP
+            self.km = KernelManager(kernel_spec_manager=_ThisPython(), kernel_name=KERNEL_NAME)
+        else:
+            self.km = KernelManager(kernel_spec_manager=_ThisPython(), kernel_name=KERNEL_NAME, transport="ipc",
+                                    ip=str(Path(self._folder.name) / "kernel"))
         self.km.start_kernel()
         self.kc = self.km.client()
         self.kc.start_channels()
