@@ -39,7 +39,7 @@ def baseline(store: KpiStore, partners: list[str], work: Path) -> float:
 
 def runner(store: KpiStore, partners: list[str] | None, out: Path, jobs: int) -> tuple[float, int]:
     """Seconds for the batch (workers and kernels started included) and the number of reports."""
-    plan = plan_reports(NOTEBOOK, store, out, partners=partners, all_partners=partners is None, audience="partner")
+    plan = plan_reports(NOTEBOOK, store, partners=partners, all_partners=partners is None, audience="partner")
     started = time.perf_counter()
     result = run_reports(plan, out, n_jobs=jobs)
     seconds = time.perf_counter() - started

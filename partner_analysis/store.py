@@ -25,7 +25,7 @@ from .ingest.coverage import Coverage, covered_periods
 from .kpis import KpiContext, compute_metric
 from .kpis.registry import ALL_ATTRIBUTIONS, REGISTRY, Metric, MetricSpec
 from .paths import MANIFEST, PROCESSED_DIR, REJECTED_SUBDIR, attribution_store_file, kpi_store_file, resolve
-from .periods import FREQUENCIES, code_labels, label_code, period_codes
+from .periods import FREQUENCIES, label_code, period_codes
 from .versions import current_build
 
 _KPI_COLUMNS = ["metric", "period", "partner_id", "attribution", "value", "numerator", "denominator", "n"]

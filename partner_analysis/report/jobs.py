@@ -104,7 +104,7 @@ def report_notebooks(folder: Path | str | None = None) -> list[NotebookInfo]:
     return found
 
 
-def plan_reports(notebook: Path | str | NotebookInfo, store: KpiStore, out_dir: Path, *, quarter: str | None = None,
+def plan_reports(notebook: Path | str | NotebookInfo, store: KpiStore, *, quarter: str | None = None,
                  partners: list[str] | None = None, all_partners: bool = False,
                  audience: str = "internal") -> list[ReportJob]:
     """The jobs for one notebook: per partner (given, or every partner in the program in the quarter)

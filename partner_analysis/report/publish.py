@@ -21,7 +21,7 @@ def publish(notebooks: list[str | Path], processed_dir: Path | str, out_dir: Pat
     """
     store = KpiStore(processed_dir)
     jobs = [job for notebook in notebooks
-            for job in plan_reports(notebook, store, Path(out_dir), quarter=quarter, partners=partners,
+            for job in plan_reports(notebook, store, quarter=quarter, partners=partners,
                                     all_partners=all_partners, audience=audience)]
     return render(jobs, store, out_dir, n_jobs=n_jobs, resume=resume, timeout=timeout, progress=progress)
 
@@ -34,7 +34,7 @@ def publish_everything(processed_dir: Path | str, out_dir: Path | str, *, n_jobs
     jobs = []
     for info in report_notebooks():
         per_partner = info.per == "partner"
-        jobs += plan_reports(info, store, Path(out_dir), all_partners=per_partner,
+        jobs += plan_reports(info, store, all_partners=per_partner,
                              audience="partner" if per_partner else "internal")
     return render(jobs, store, out_dir, n_jobs=n_jobs, timeout=timeout, progress=progress)
 

@@ -21,6 +21,6 @@ def rendered(demo_store_dir, tmp_path_factory):
     jobs = []
     for info in report_notebooks(NOTEBOOKS):
         per_partner = info.per == "partner"
-        jobs += plan_reports(info, store, out, partners=["P00042"] if per_partner else None,
+        jobs += plan_reports(info, store, partners=["P00042"] if per_partner else None,
                              audience="partner" if per_partner else "internal")
     return out, render(jobs, store, out, n_jobs=2, timeout=300)

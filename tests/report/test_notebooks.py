@@ -79,7 +79,7 @@ def every_partner(small_store, tmp_path_factory):
     """Every partner's scorecard of the small build, made for the partner, in one batch of two workers."""
     store = KpiStore(small_store)
     out = tmp_path_factory.mktemp("every_partner")
-    jobs = plan_reports(NOTEBOOKS / "70_partner_scorecard.ipynb", store, out, all_partners=True, audience="partner")
+    jobs = plan_reports(NOTEBOOKS / "70_partner_scorecard.ipynb", store, all_partners=True, audience="partner")
     return out, run_reports(jobs, out, n_jobs=2, timeout=300)
 
 
@@ -108,7 +108,7 @@ def test_a_scorecard_in_a_batch_equals_it_alone(small_store, every_partner, tmp_
     last = result.runs[-1]  # the last to finish: its worker rendered others before it
     assert sum(r["worker"] == last["worker"] for r in result.runs) > 5
     store = KpiStore(small_store)
-    alone = run_reports(plan_reports(NOTEBOOKS / "70_partner_scorecard.ipynb", store, tmp_path,
+    alone = run_reports(plan_reports(NOTEBOOKS / "70_partner_scorecard.ipynb", store,
                                      partners=[last["partner"]], audience="partner"), tmp_path)
     assert alone.ok
     assert made_at_removed((out / last["html"]).read_text()) == made_at_removed((tmp_path / alone.runs[0]["html"]).read_text())

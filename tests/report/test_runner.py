@@ -74,7 +74,7 @@ def test_a_failing_report_is_recorded_the_batch_goes_on_and_resume_reruns_only_w
     store = KpiStore(project / "data" / "processed")
     out = project / "reports"
     (project / "data" / "fail-P00003").touch()
-    jobs = plan_reports(notebook, store, out, partners=PARTNERS)
+    jobs = plan_reports(notebook, store, partners=PARTNERS)
     first = run_reports(jobs, out, n_jobs=2)
     assert [r["partner"] for r in first.failed] == ["P00003"]
     assert "planted failure" in first.failed[0]["error"] and not first.ok
@@ -94,9 +94,9 @@ def test_a_failing_report_is_recorded_the_batch_goes_on_and_resume_reruns_only_w
 def test_a_report_in_a_batch_equals_it_alone_and_nothing_leaks_into_the_next(project):
     notebook = write_notebook(project / "notebooks", *PROBE)
     store = KpiStore(project / "data" / "processed")
-    batch = run_reports(plan_reports(notebook, store, project / "batch", partners=["P00002", "P00005", "P00004"]),
+    batch = run_reports(plan_reports(notebook, store, partners=["P00002", "P00005", "P00004"]),
                         project / "batch", n_jobs=1)
-    alone = run_reports(plan_reports(notebook, store, project / "alone", partners=["P00004"]), project / "alone")
+    alone = run_reports(plan_reports(notebook, store, partners=["P00004"]), project / "alone")
     assert batch.ok and alone.ok and len({r["worker"] for r in batch.runs}) == 1  # one kernel, three reports
     html = {r["partner"]: (project / "batch" / r["html"]).read_text() for r in batch.runs}
     for partner, page in html.items():
@@ -110,7 +110,7 @@ def test_a_cell_that_hangs_times_out_and_the_next_report_runs(project):
     notebook = write_notebook(project / "notebooks", "import time\nif partner == 'P00002':\n    time.sleep(60)",
                               "print('done', partner)")
     store = KpiStore(project / "data" / "processed")
-    result = run_reports(plan_reports(notebook, store, project / "reports", partners=["P00002", "P00003"]),
+    result = run_reports(plan_reports(notebook, store, partners=["P00002", "P00003"]),
                          project / "reports", n_jobs=1, timeout=3)
     status = {r["partner"]: r for r in result.runs}
     assert status["P00002"]["status"] == "failed" and "Timeout" in status["P00002"]["error"]
@@ -136,16 +136,16 @@ def test_plans_are_checked_before_anything_runs(project):
     program = write_notebook(project / "notebooks", "print(1)", per="quarter", name="80_probe")
     store = KpiStore(project / "data" / "processed")
     with pytest.raises(ValueError, match="made per partner: give --partner"):
-        plan_reports(notebook, store, project / "reports")
+        plan_reports(notebook, store)
     with pytest.raises(ValueError, match="program report: it takes no --partner"):
-        plan_reports(program, store, project / "reports", partners=["P00001"])
+        plan_reports(program, store, partners=["P00001"])
     with pytest.raises(ValueError, match="only per-partner reports go to a partner"):
-        plan_reports(program, store, project / "reports", audience="partner")
+        plan_reports(program, store, audience="partner")
     with pytest.raises(KeyError, match="did you mean P00001"):
-        plan_reports(notebook, store, project / "reports", partners=["P0001"])
+        plan_reports(notebook, store, partners=["P0001"])
     with pytest.raises(ValueError, match="not a quarter label"):
-        plan_reports(program, store, project / "reports", quarter="2025-Q4")
-    everyone = plan_reports(notebook, store, project / "reports", all_partners=True, audience="partner")
+        plan_reports(program, store, quarter="2025-Q4")
+    everyone = plan_reports(notebook, store, all_partners=True, audience="partner")
     assert all(job.html.endswith("--for-partner.html") for job in everyone)
     assert len({job.html for job in everyone}) == len(everyone) > 10
 
@@ -204,7 +204,7 @@ def test_a_worker_that_dies_fails_its_report_and_the_batch_goes_on(project):
     notebook = write_notebook(project / "notebooks", "import os, signal\nif partner == 'P00002':\n"
                                                      "    os.kill(os.getppid(), signal.SIGKILL)", "print('done', partner)")
     store = KpiStore(project / "data" / "processed")
-    result = run_reports(plan_reports(notebook, store, project / "reports", partners=["P00001", "P00002", "P00003"]),
+    result = run_reports(plan_reports(notebook, store, partners=["P00001", "P00002", "P00003"]),
                          project / "reports", n_jobs=2)
     status = {r["partner"]: r for r in result.runs}
     assert status["P00002"]["status"] == "failed" and "died" in status["P00002"]["error"]
