@@ -102,6 +102,24 @@ def test_whole_number_and_range_checks():
     assert by_expected == {"a whole number": (2,), "a value <= 10": (1,)}
 
 
+def test_dates_outside_the_nanosecond_range_are_unparseable():
+    # pandas datetimes span 1677-09-21 00:12:43.145224193 to 2262-04-11 23:47:16.854775807 (pd.Timestamp.min/max)
+    text = deals(created_at=["0000-01-01", "2024-03-02", "2024-03-03"])
+    issue = only_issue(run(partners=partners(), deals=text))
+    assert (issue.column, issue.rows, issue.values) == ("created_at", (1,), ("0000-01-01",))
+    # typed millisecond timestamps, as a Parquet file gives them: .145 ms is before the first
+    # nanosecond date, .146 ms after it; the other two are the years 1500 and 2300
+    ms = pd.Series(pd.array(["1677-09-21 00:12:43.145", "1677-09-21 00:12:43.146", "1500-01-01",
+                             "2300-01-01", "2262-04-11 23:47:16.854"], dtype="datetime64[ms]"))
+    frame = pd.DataFrame({"deal_id": [f"d{i}" for i in range(5)], "attribution": "direct", "stage": "open",
+                          "created_at": ms, "amount": "1"})
+    issue = only_issue(run(partners=partners(), deals=frame))
+    assert (issue.column, issue.rows) == ("created_at", (1, 3, 4)) and "an ISO date" in issue.expected
+    kept = run(lenient=True, partners=partners(), deals=frame).tables["deals"]["created_at"]
+    assert kept.dtype == "datetime64[ns]" and kept.astype(str).tolist() == [
+        "1677-09-21 00:12:43.146", "2262-04-11 23:47:16.854"]
+
+
 def test_empty_table_is_valid_but_empty():
     empty = deals().iloc[0:0]
     result = run(partners=partners(), deals=empty)

