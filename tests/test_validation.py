@@ -1,8 +1,11 @@
 """The data contract rejects bad input with a clear issue, and lenient mode accounts for every row."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from partner_analysis.ingest.contract import REQUIRED_TABLES, TABLES
 from partner_analysis.ingest.validation import validate_tables
@@ -72,6 +75,39 @@ def test_duplicate_ids():
     issue = only_issue(run(partners=partners(partner_id=["p1", "p1"]), deals=deals(partner_id=["p1", "p1", None])))
     assert issue.column == "partner_id" and issue.n_rows == 2 and issue.rows == (1, 2)
     assert "unique" in issue.expected
+
+
+@pytest.mark.parametrize("order", [[0, 1, 2, 3, 4], [4, 2, 0, 3, 1]], ids=["key order", "shuffled"])
+def test_duplicate_composite_key_in_key_order_or_not(order):
+    # (d1, p1) is listed twice; (d1, p2) and (d2, p1) share one part each and are not duplicates
+    pairs = pd.DataFrame({"deal_id": ["d1", "d1", "d1", "d2", "d3"], "partner_id": ["p1", "p1", "p2", "p1", "p2"],
+                          "role": "influenced"}).iloc[order].reset_index(drop=True)
+    issue = only_issue(run(partners=partners(), deals=deals(), deal_partners=pairs))
+    expected_rows = tuple(sorted(order.index(i) + 1 for i in (0, 1)))  # where rows 0 and 1 went
+    assert issue.column == "deal_id, partner_id" and issue.rows == expected_rows
+
+
+def test_missing_keys_repeat_like_any_other_value():
+    result = run(partners=partners(), deals=deals(deal_id=[" ", "", "d3"]))
+    by_expected = {i.expected: i.rows for i in result.report.issues}
+    assert by_expected == {"unique values of deal_id": (1, 2), "a value (the column is required)": (1, 2)}
+
+
+@settings(max_examples=80, derandomize=True, deadline=None, database=None)
+@given(keys=st.lists(st.tuples(st.sampled_from(["a1", " a1", "a2", "a10", "b"]),
+                               st.sampled_from(["2024-01-01", "2024-02-01", "2024-03-01"])), max_size=12),
+       in_order=st.booleans())
+def test_composite_key_duplicates_are_every_repeated_pair(keys, in_order):
+    # reference: the pairs as validation reads them (ids stripped), repeated pairs found by pandas
+    keys = sorted(keys) if in_order else keys
+    revenue = pd.DataFrame(keys or None, columns=["account_id", "month"]).assign(mrr="1")
+    customers = pd.DataFrame({"account_id": ["a1", "a2", "a10", "b"], "acquired_at": "2024-01-01",
+                              "channel": "direct"})
+    result = run(partners=partners(), deals=deals(), customers=customers, revenue=revenue)
+    stripped = revenue.assign(account_id=revenue["account_id"].str.strip())
+    repeated = np.flatnonzero(stripped.duplicated(["account_id", "month"], keep=False)) + 1
+    issues = [i for i in result.report.issues if i.expected == "unique values of account_id, month"]
+    assert [(i.n_rows, i.rows) for i in issues] == ([(len(repeated), tuple(repeated[:5]))] if len(repeated) else [])
 
 
 def test_foreign_key_pointing_nowhere():
