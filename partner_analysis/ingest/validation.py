@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
 from .contract import ABSENT_COLUMNS, TABLES, VALIDATION_ORDER, Column, Table
+from .text import as_text, is_arrow_text
 from ..errors import EXAMPLES_SHOWN, DataIssue, ValidationReport
 from ..membership import member_of
 
@@ -61,17 +62,6 @@ def _issue(table: Table, file: str, column: str | None, expected: str, mask: np.
                               tuple(int(r) + 1 for r in shown), vals), mask)
 
 
-def _as_text(s: pd.Series) -> pd.Series:
-    """Strings with surrounding blanks stripped; empty strings become missing."""
-    if pd.api.types.is_float_dtype(s):
-        # ids read from Parquet/Excel as floats: 123.0 -> "123"
-        whole = s.notna() & (s % 1 == 0)
-        s = s.astype(object).where(~whole, s[whole].astype("Int64").astype(str))
-    out = s.astype("str").str.strip()
-    empty = (out == "").to_numpy(dtype=bool, na_value=False)
-    return out.mask(empty) if empty.any() else out
-
-
 def _category(col: Column, raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Enumerated values matched without regard to case, blanks and dashes (``Closed Won`` is
     ``closed_won``), normalised and checked once per distinct value, as a categorical of the
@@ -81,10 +71,10 @@ def _category(col: Column, raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """
     if isinstance(raw.dtype, pd.CategoricalDtype):
         codes, uniques = raw.cat.codes.to_numpy(), pd.Series(raw.cat.categories)
-    else:
-        codes, uniques = pd.factorize(_as_text(raw))
+    else:  # text as it is: stripped below, once per distinct value
+        codes, uniques = pd.factorize(raw if is_arrow_text(raw) else as_text(raw))
         uniques = pd.Series(uniques)
-    names = _as_text(uniques).str.lower().str.replace(r"[\s\-]+", "_", regex=True)
+    names = as_text(uniques).str.lower().str.replace(r"[\s\-]+", "_", regex=True)
     allowed = list(col.allowed)
     lookup = pd.Index(allowed).get_indexer(names.to_numpy(dtype=object, na_value=None))
     blank = names.isna().to_numpy()  # a blank category (after stripping) is missing, not a bad value
@@ -130,12 +120,12 @@ def _in_range(dates: pd.Series) -> pd.Series:
 def _parse(col: Column, raw: pd.Series, timezone: str) -> tuple[pd.Series, np.ndarray]:
     """Parse one column to its kind; returns the parsed values and the mask of unparseable cells."""
     if col.kind in ("id", "text"):
-        return _as_text(raw), np.zeros(len(raw), bool)
+        return as_text(raw), np.zeros(len(raw), bool)
     if col.kind == "category":
         return _category(col, raw)
     present = raw.notna().to_numpy()
     if raw.dtype == object or pd.api.types.is_string_dtype(raw):
-        text = _as_text(raw)
+        text = as_text(raw)
         present = text.notna().to_numpy()
     else:
         text = raw
