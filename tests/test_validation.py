@@ -71,6 +71,24 @@ def test_case_and_blank_variants_of_allowed_values_are_accepted():
     assert result.report.ok and result.tables["partners"]["partner_type"].tolist() == ["reseller", "referral"]
 
 
+@pytest.mark.parametrize("categories", [["open", "won", "lost"], ["open", "won"], ["won", "Lost", "open", " "]])
+def test_categorical_input_is_mapped_to_the_contract_values(categories):
+    # as a Parquet file written from pandas gives them: codes into the file's own categories
+    stage = pd.Categorical(["won", "open", None, "won"], categories=categories)
+    result = run(partners=partners(), deals=deals(stage=stage[:3], closed_at=["2024-04-01", None, None]))
+    issue = only_issue(result)  # the missing stage
+    assert issue.expected == "a value (the column is required)" and issue.rows == (3,)
+    out = run(lenient=True, partners=partners(), deals=deals(stage=stage[:3], closed_at=["2024-04-01", None, None]))
+    assert list(out.tables["deals"]["stage"].cat.categories) == ["open", "won", "lost"]
+    assert out.tables["deals"]["stage"].tolist() == ["won", "open"]
+
+
+def test_categorical_input_with_values_outside_the_contract():
+    stage = pd.Categorical(["won", "closed", "open"], categories=["open", "won", "closed"])
+    issue = only_issue(run(partners=partners(), deals=deals(stage=stage, closed_at=["2024-04-01", None, None])))
+    assert issue.expected == "one of open, won, lost" and issue.rows == (2,) and issue.values == ("closed",)
+
+
 def test_duplicate_ids():
     issue = only_issue(run(partners=partners(partner_id=["p1", "p1"]), deals=deals(partner_id=["p1", "p1", None])))
     assert issue.column == "partner_id" and issue.n_rows == 2 and issue.rows == (1, 2)

@@ -131,8 +131,8 @@ def _read_csv(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
 
 @reader(".parquet")
 def _read_parquet(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
-    try:
-        return pq.read_table(path).to_pandas()  # pandas' own read_parquet is 3x slower on 10 M rows
+    try:  # pandas' own read_parquet is 3x slower on 10 M rows; a block per column copies nothing
+        return pq.read_table(path).to_pandas(split_blocks=True)
     except Exception as exc:  # pyarrow raises several types for a non-Parquet file
         raise InputError(f"not a Parquet file: {exc}", file=str(path)) from exc
 

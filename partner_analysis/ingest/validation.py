@@ -78,10 +78,13 @@ def _category(col: Column, raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
     allowed = list(col.allowed)
     lookup = pd.Index(allowed).get_indexer(names.to_numpy(dtype=object, na_value=None))
     blank = names.isna().to_numpy()  # a blank category (after stripping) is missing, not a bad value
-    # one entry per distinct value, plus a last one for missing cells (code -1)
-    mapped = np.append(lookup, -1)[codes]
-    bad = np.append((lookup < 0) & ~blank, False)[codes]
-    return pd.Series(pd.Categorical.from_codes(mapped, categories=allowed), index=raw.index), bad
+    not_allowed = (lookup < 0) & ~blank
+    # one entry per distinct value, plus a last one for missing cells (code -1); no pass over the
+    # rows when the codes are the contract's already (a categorical of its values) or none is bad
+    same = len(lookup) <= len(allowed) and (lookup == np.arange(len(lookup))).all()
+    mapped = codes if same else np.append(lookup, -1)[codes]
+    bad = np.append(not_allowed, False)[codes] if not_allowed.any() else np.zeros(len(codes), bool)
+    return pd.Series(pd.Categorical.from_codes(mapped, categories=allowed, validate=False), index=raw.index), bad
 
 
 def _dates(text: pd.Series, timezone: str) -> pd.Series:
@@ -263,7 +266,7 @@ def _validate_table(table: Table, file: str, raw: pd.DataFrame, parents: dict[st
         if col.default is not None:
             values = values.fillna(col.default)
         parsed[col.name] = values
-    df = pd.DataFrame(parsed)
+    df = pd.DataFrame(parsed, copy=False)  # columns as they are: consolidating them would copy
     findings += _pandera_findings(table, file, df, raw, unparseable)
     for rule in table.rules:
         mask = rule.bad_rows(df).to_numpy()
