@@ -13,17 +13,21 @@ import textwrap
 _REPORT = textwrap.dedent("""
     import json as _json, resource as _resource, time as _time
     _t0 = _time.perf_counter()
+    {setup}
+    _t1 = _time.perf_counter()
     {body}
-    _seconds = _time.perf_counter() - _t0
-    print("@@MEASURE@@" + _json.dumps({{"seconds": _seconds,
+    _seconds = _time.perf_counter() - _t1
+    print("@@MEASURE@@" + _json.dumps({{"seconds": _seconds, "setup_seconds": _t1 - _t0,
         "peak_gib": _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2,
         "extra": globals().get("EXTRA", {{}})}}))
 """)
 
 
-def measure(body: str) -> dict:
-    """Run ``body`` (Python source) in a child process; return seconds, peak GiB and ``EXTRA``."""
-    code = _REPORT.format(body=textwrap.dedent(body))
+def measure(body: str, setup: str = "") -> dict:
+    """Run ``setup`` then ``body`` (Python source) in a child process; return the seconds of
+    ``body``, of ``setup`` (``setup_seconds``: imports, say, kept out of the figure), peak GiB
+    and ``EXTRA``."""
+    code = _REPORT.format(setup=textwrap.dedent(setup).strip() or "pass", body=textwrap.dedent(body))
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"step failed:\n{proc.stderr[-4000:]}")
