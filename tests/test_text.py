@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -35,8 +36,10 @@ def test_blanks_stripped_and_empty_strings_missing():
     assert out.dropna().tolist() == ["a", "b", "c"]
 
 
-def test_clean_text_is_returned_as_it_is():
-    values = arrow_text([["P001", "Müller", None], ["x y"]], pa.large_string(), 1)
+@pytest.mark.parametrize("chunks", [[["P001", "P002", None], ["P003"]],  # printable ASCII only
+                                    [["P001", "Müller", None], ["x y"]]])  # inner blank, beyond ASCII
+def test_clean_text_is_returned_as_it_is(chunks):
+    values = arrow_text(chunks, pa.large_string(), 1)
     assert as_text(values) is values
 
 
