@@ -82,7 +82,9 @@ def _category(col: Column, raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
     # one entry per distinct value, plus a last one for missing cells (code -1); no pass over the
     # rows when the codes are the contract's already (a categorical of its values) or none is bad
     same = len(lookup) <= len(allowed) and (lookup == np.arange(len(lookup))).all()
-    mapped = codes if same else np.append(lookup, -1)[codes]
+    # codes as small as the contract's values allow (int8): pandas keeps them so, and a 10 M-row
+    # column of int64 codes would be 80 MB written only to be narrowed
+    mapped = codes if same else np.append(lookup, -1).astype(np.min_scalar_type(-len(allowed)))[codes]
     bad = np.append(not_allowed, False)[codes] if not_allowed.any() else np.zeros(len(codes), bool)
     return pd.Series(pd.Categorical.from_codes(mapped, categories=allowed, validate=False), index=raw.index), bad
 
