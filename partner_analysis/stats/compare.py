@@ -90,7 +90,7 @@ def _fit_cox(rows: pd.DataFrame, X: Design, group: str):
     # a customer acquired on the as-of date has no time at risk: it adds nothing to the likelihood
     durations, churned = rows["duration_days"].to_numpy(), rows["churned"].to_numpy()
     at_risk = (durations > 0) | churned
-    result = cox(durations[at_risk], churned[at_risk], X.exog[at_risk])
+    result = cox(durations[at_risk], churned[at_risk], X.exog[at_risk], X.cells[at_risk])
     if not np.all(np.isfinite(result.bse)):
         raise _NotEstimable("the Cox model did not converge")
     return _wald(result.params, result.bse, X.column(group), result.pvalues)
