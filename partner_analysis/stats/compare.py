@@ -22,6 +22,7 @@ from statsmodels.stats.sandwich_covariance import S_crosssection
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from .adjust import Design, design
+from .collapsed import DistinctRows, least_squares
 from .frames import BASELINE, CUSTOMER_DIMENSIONS, DEAL_DIMENSIONS, GROUPS, customer_frame, deal_frame, group_members
 from .intervals import LEVEL, rate_table
 from .result import StatResult
@@ -51,9 +52,9 @@ class _NotEstimable(Exception):
     """The model cannot give a trustworthy number (no convergence, separation)."""
 
 
-def _clusters(partner_ids: np.ndarray) -> np.ndarray:
+def _clusters(partner_ids: pd.Series) -> np.ndarray:
     """Cluster codes: the rows of one partner share a code, every row without a partner is its own."""
-    codes, _ = pd.factorize(pd.Series(partner_ids, dtype=object), use_na_sentinel=True)
+    codes, _ = pd.factorize(partner_ids, use_na_sentinel=True)
     lone = codes < 0
     codes = codes.astype(np.int64)
     codes[lone] = codes.max(initial=-1) + 1 + np.arange(lone.sum())
@@ -70,8 +71,7 @@ def _wald(params, bse, position: int, p_values, exp: bool = True) -> tuple[float
 
 def _fit_ols_log(outcome: str) -> Callable:
     def fit(rows: pd.DataFrame, X: Design, group: str):
-        result = sm.OLS(np.log(rows[outcome].to_numpy()), X.exog, hasconst=True).fit(
-            method="qr", cov_type="cluster", cov_kwds={"groups": _clusters(rows["partner_id"].to_numpy())})
+        result = least_squares(np.log(rows[outcome].to_numpy()), DistinctRows.of(X), _clusters(rows["partner_id"]))
         return _wald(result.params, result.bse, X.column(group), result.pvalues)
     return fit
 
@@ -80,7 +80,7 @@ def _fit_logit(rows: pd.DataFrame, X: Design, group: str):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         result = sm.Logit(rows["won"].to_numpy(dtype="float64"), X.exog, hasconst=True).fit(
-            disp=0, maxiter=100, cov_type="cluster", cov_kwds={"groups": _clusters(rows["partner_id"].to_numpy())})
+            disp=0, maxiter=100, cov_type="cluster", cov_kwds={"groups": _clusters(rows["partner_id"])})
     if not result.mle_retvals.get("converged", False) or not np.all(np.isfinite(result.bse)):
         raise _NotEstimable("the logistic regression did not converge (a group or level is won or lost throughout)")
     return _wald(result.params, result.bse, X.column(group), result.pvalues)
@@ -130,7 +130,7 @@ def _fit_clv(rows: pd.DataFrame, X: Design, group: str):
     contrast[X.column(group)], contrast[k + X.column(group)] = 1.0, -1.0
     estimate = float(contrast @ np.concatenate([f.params for f in fits]))
     with np.errstate(invalid="ignore"):  # a negative variance (singular fit) gives NaN: reported as insufficient
-        se = float(np.sqrt(contrast @ _clv_sandwich(fits, _clusters(rows["partner_id"].to_numpy())) @ contrast))
+        se = float(np.sqrt(contrast @ _clv_sandwich(fits, _clusters(rows["partner_id"])) @ contrast))
     return (float(np.exp(estimate)), float(np.exp(estimate - _Z * se)), float(np.exp(estimate + _Z * se)),
             float(2 * stats.norm.sf(abs(estimate) / se)))
 

@@ -1,0 +1,87 @@
+"""Regressions fitted on the distinct rows of a design: the estimates and cluster-robust standard errors of
+the fit on every observation, at the cost of a few thousand rows however many deals or customers there are.
+
+An adjusted comparison has few distinct design rows (group x segment x region x product x deal type x
+period). Least squares, logistic and Poisson regression see the data only through sums over the
+observations that share a design row (their normal equations, score and Hessian are such sums), so each is
+fitted on those sums. The score of an observation is its design row times its residual ``y - mean``, so a
+partner's sum of scores, all a cluster-robust covariance needs, is the sum over distinct rows of the row
+times the partner's residuals on that row: statsmodels' CRV1 sandwich (``cov_type="cluster"``) with its
+small-sample factor for the number of observations, not of distinct rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import statsmodels.api as sm
+from scipy import sparse, stats
+
+from .adjust import Design
+
+
+@dataclass(frozen=True)
+class Fit:
+    """Parameters, their covariance, whether the fit converged and each observation's residual."""
+
+    params: np.ndarray
+    cov: np.ndarray
+    residuals: np.ndarray
+    converged: bool = True
+
+    @property
+    def bse(self) -> np.ndarray:
+        with np.errstate(invalid="ignore"):  # a negative variance (singular fit) is NaN: not estimable
+            return np.sqrt(np.diag(self.cov))
+
+    @property
+    def pvalues(self) -> np.ndarray:
+        """Two-sided Wald p-values on the normal distribution (statsmodels' choice for robust covariances)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return 2 * stats.norm.sf(np.abs(self.params / self.bse))
+
+
+@dataclass(frozen=True)
+class DistinctRows:
+    """The distinct rows of a design (``exog``), which of them each observation is (``index``), and how
+    many observations each has (``counts``)."""
+
+    exog: np.ndarray
+    index: np.ndarray
+    counts: np.ndarray
+
+    @classmethod
+    def of(cls, X: Design) -> "DistinctRows":
+        """The distinct rows of ``X`` (numbered by ``X.cells``)."""
+        _, first, index = np.unique(X.cells, return_index=True, return_inverse=True)
+        index = index.ravel()
+        return cls(X.exog[first], index, np.bincount(index, minlength=len(first)).astype("float64"))
+
+    def sums(self, values: np.ndarray) -> np.ndarray:
+        """Sum of ``values`` over the observations of each distinct row."""
+        return np.bincount(self.index, weights=values, minlength=len(self.counts))
+
+    def cluster_scores(self, residuals: np.ndarray, clusters: np.ndarray) -> np.ndarray:
+        """Per-cluster sums of the scores ``x_i * residual_i`` (clusters x columns)."""
+        _, cluster = np.unique(clusters, return_inverse=True)
+        cluster = cluster.ravel()
+        by_row = sparse.csr_matrix((residuals, (cluster, self.index)), shape=(cluster.max() + 1, len(self.counts)))
+        return np.asarray(by_row @ self.exog)
+
+
+def cluster_covariance(cluster_scores: np.ndarray, bread: np.ndarray, n_obs: int) -> np.ndarray:
+    """CRV1 cluster-robust covariance as statsmodels' ``cov_cluster`` computes it: ``bread @ S @ bread.T``
+    with ``S`` the sum over clusters of the outer products of their score sums, times the small-sample
+    factor G/(G-1) x (n-1)/(n-k) for G clusters, n observations and k parameters."""
+    n_clusters, n_params = cluster_scores.shape
+    factor = n_clusters / (n_clusters - 1) * (n_obs - 1) / (n_obs - n_params)
+    return factor * (bread @ (cluster_scores.T @ cluster_scores) @ bread.T)
+
+
+def least_squares(y: np.ndarray, rows: DistinctRows, clusters: np.ndarray) -> Fit:
+    """Least squares of ``y`` with standard errors clustered by ``clusters``: weighted least squares of each
+    distinct row's mean on that row, weighted by its count (the same normal equations)."""
+    fit = sm.WLS(rows.sums(y) / rows.counts, rows.exog, weights=rows.counts, hasconst=True).fit(method="qr")
+    residuals = y - (rows.exog @ fit.params)[rows.index]
+    cov = cluster_covariance(rows.cluster_scores(residuals, clusters), fit.normalized_cov_params, len(y))
+    return Fit(fit.params, cov, residuals)
