@@ -85,3 +85,17 @@ def least_squares(y: np.ndarray, rows: DistinctRows, clusters: np.ndarray) -> Fi
     residuals = y - (rows.exog @ fit.params)[rows.index]
     cov = cluster_covariance(rows.cluster_scores(residuals, clusters), fit.normalized_cov_params, len(y))
     return Fit(fit.params, cov, residuals)
+
+
+def logistic(y: np.ndarray, rows: DistinctRows, clusters: np.ndarray, maxiter: int = 100) -> Fit:
+    """Logistic regression of the 0/1 ``y`` (Newton-Raphson from zero, as ``statsmodels.Logit``) with
+    standard errors clustered by ``clusters``: a binomial model of each distinct row's successes among its
+    observations, whose log-likelihood differs from the per-observation one by a constant."""
+    successes = rows.sums(y)
+    model = sm.GLM(np.column_stack([successes, rows.counts - successes]), rows.exog, family=sm.families.Binomial())
+    fit = model.fit(method="newton", start_params=np.zeros(rows.exog.shape[1]), maxiter=maxiter, disp=0)
+    probability = 1.0 / (1.0 + np.exp(-(rows.exog @ fit.params)))
+    residuals = y - probability[rows.index]
+    bread = np.linalg.inv(model.hessian(fit.params))
+    cov = cluster_covariance(rows.cluster_scores(residuals, clusters), bread, len(y))
+    return Fit(fit.params, cov, residuals, bool(fit.mle_retvals.get("converged", False)))

@@ -22,7 +22,7 @@ from statsmodels.stats.sandwich_covariance import S_crosssection
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from .adjust import Design, design
-from .collapsed import DistinctRows, least_squares
+from .collapsed import DistinctRows, least_squares, logistic
 from .frames import BASELINE, CUSTOMER_DIMENSIONS, DEAL_DIMENSIONS, GROUPS, customer_frame, deal_frame, group_members
 from .intervals import LEVEL, rate_table
 from .result import StatResult
@@ -79,9 +79,8 @@ def _fit_ols_log(outcome: str) -> Callable:
 def _fit_logit(rows: pd.DataFrame, X: Design, group: str):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        result = sm.Logit(rows["won"].to_numpy(dtype="float64"), X.exog, hasconst=True).fit(
-            disp=0, maxiter=100, cov_type="cluster", cov_kwds={"groups": _clusters(rows["partner_id"])})
-    if not result.mle_retvals.get("converged", False) or not np.all(np.isfinite(result.bse)):
+        result = logistic(rows["won"].to_numpy(dtype="float64"), DistinctRows.of(X), _clusters(rows["partner_id"]))
+    if not result.converged or not np.all(np.isfinite(result.bse)):
         raise _NotEstimable("the logistic regression did not converge (a group or level is won or lost throughout)")
     return _wald(result.params, result.bse, X.column(group), result.pvalues)
 

@@ -8,7 +8,7 @@ import pytest
 import statsmodels.api as sm
 
 from partner_analysis.stats.adjust import design
-from partner_analysis.stats.collapsed import DistinctRows, least_squares
+from partner_analysis.stats.collapsed import DistinctRows, least_squares, logistic
 
 RTOL = 1e-8
 
@@ -34,6 +34,18 @@ def test_least_squares_equals_ols_on_every_observation(panel):
     full = sm.OLS(y, X.exog).fit(cov_type="cluster", cov_kwds={"groups": clusters})
     fit = least_squares(y, DistinctRows.of(X), clusters)
     assert len(DistinctRows.of(X).counts) < 30  # 2 groups x 3 segments x 4 quarters at most: a real collapse
+    np.testing.assert_allclose(fit.params, full.params, rtol=RTOL)
+    np.testing.assert_allclose(fit.bse, full.bse, rtol=RTOL)
+    np.testing.assert_allclose(fit.pvalues, full.pvalues, rtol=1e-6)
+
+
+def test_logistic_equals_logit_on_every_observation(panel):
+    X, clusters, partner_effect, rng = panel
+    linear = X.exog @ np.linspace(-0.8, 0.8, X.exog.shape[1]) + partner_effect
+    y = (rng.random(len(clusters)) < 1 / (1 + np.exp(-linear))).astype(float)
+    full = sm.Logit(y, X.exog).fit(disp=0, cov_type="cluster", cov_kwds={"groups": clusters})
+    fit = logistic(y, DistinctRows.of(X), clusters)
+    assert fit.converged
     np.testing.assert_allclose(fit.params, full.params, rtol=RTOL)
     np.testing.assert_allclose(fit.bse, full.bse, rtol=RTOL)
     np.testing.assert_allclose(fit.pvalues, full.pvalues, rtol=1e-6)
