@@ -7,26 +7,29 @@ observations that share a design row (their normal equations, score and Hessian 
 fitted on those sums. The score of an observation is its design row times its residual ``y - mean``, so a
 partner's sum of scores, all a cluster-robust covariance needs, is the sum over distinct rows of the row
 times the partner's residuals on that row: statsmodels' CRV1 sandwich (``cov_type="cluster"``) with its
-small-sample factor for the number of observations, not of distinct rows.
+small-sample factor for the number of observations, not of distinct rows. A Poisson fit hands back the
+statsmodels model of every observation at its estimate, whose scores and Hessian the lifetime-value
+comparison stacks for the covariance of two fits.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import statsmodels.api as sm
 from scipy import sparse, stats
+from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
 from .adjust import Design
 
 
 @dataclass(frozen=True)
 class Fit:
-    """Parameters, their covariance, whether the fit converged and each observation's residual."""
+    """Parameters, their covariance and whether the fit converged."""
 
     params: np.ndarray
     cov: np.ndarray
-    residuals: np.ndarray
     converged: bool = True
 
     @property
@@ -84,7 +87,7 @@ def least_squares(y: np.ndarray, rows: DistinctRows, clusters: np.ndarray) -> Fi
     fit = sm.WLS(rows.sums(y) / rows.counts, rows.exog, weights=rows.counts, hasconst=True).fit(method="qr")
     residuals = y - (rows.exog @ fit.params)[rows.index]
     cov = cluster_covariance(rows.cluster_scores(residuals, clusters), fit.normalized_cov_params, len(y))
-    return Fit(fit.params, cov, residuals)
+    return Fit(fit.params, cov)
 
 
 def logistic(y: np.ndarray, rows: DistinctRows, clusters: np.ndarray, maxiter: int = 100) -> Fit:
@@ -98,4 +101,29 @@ def logistic(y: np.ndarray, rows: DistinctRows, clusters: np.ndarray, maxiter: i
     residuals = y - probability[rows.index]
     bread = np.linalg.inv(model.hessian(fit.params))
     cov = cluster_covariance(rows.cluster_scores(residuals, clusters), bread, len(y))
-    return Fit(fit.params, cov, residuals, bool(fit.mle_retvals.get("converged", False)))
+    return Fit(fit.params, cov, bool(fit.mle_retvals.get("converged", False)))
+
+
+@dataclass(frozen=True)
+class ModelAt:
+    """A statsmodels model of every observation at parameters estimated on its distinct rows: like a
+    statsmodels results object, ``model.score_obs(params)`` and ``model.hessian(params)`` are the
+    per-observation scores and the Hessian, for a sandwich assembled from several fits."""
+
+    model: sm.GLM
+    params: np.ndarray
+    converged: bool
+
+
+def poisson(y: np.ndarray, exposure: np.ndarray, X: Design, rows: DistinctRows) -> ModelAt:
+    """Poisson (quasi-likelihood) regression of ``y`` with ``exposure`` on ``X``, fitted by statsmodels' IRLS on
+    the distinct rows' totals of ``y`` and of exposure (the same score and Hessian as on every observation)."""
+    model = sm.GLM(rows.sums(y), rows.exog, family=sm.families.Poisson(), offset=np.log(rows.sums(exposure)),
+                   hasconst=True)
+    with warnings.catch_warnings():
+        # a model with as many parameters as distinct rows fits their totals exactly, which statsmodels takes
+        # for a perfect prediction; it is not one of the observations
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
+        fit = model.fit()
+    observations = sm.GLM(y, X.exog, family=sm.families.Poisson(), offset=np.log(exposure), hasconst=True)
+    return ModelAt(observations, fit.params, bool(fit.converged))

@@ -15,14 +15,13 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
 from scipy.linalg import block_diag
 from statsmodels.stats.sandwich_covariance import S_crosssection
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from .adjust import Design, design
-from .collapsed import DistinctRows, least_squares, logistic
+from .collapsed import DistinctRows, least_squares, logistic, poisson
 from .frames import BASELINE, CUSTOMER_DIMENSIONS, DEAL_DIMENSIONS, GROUPS, customer_frame, deal_frame, group_members
 from .intervals import LEVEL, rate_table
 from .result import StatResult
@@ -52,7 +51,7 @@ class _NotEstimable(Exception):
     """The model cannot give a trustworthy number (no convergence, separation)."""
 
 
-def _clusters(partner_ids: pd.Series) -> np.ndarray:
+def _clusters(partner_ids: pd.Series | np.ndarray) -> np.ndarray:
     """Cluster codes: the rows of one partner share a code, every row without a partner is its own."""
     codes, _ = pd.factorize(partner_ids, use_na_sentinel=True)
     lone = codes < 0
@@ -99,7 +98,8 @@ def _clv_sandwich(fits: list, clusters: np.ndarray) -> np.ndarray:
     """Cluster-robust covariance of the two Poisson fits together, as statsmodels gives it for the
     stacked (block-diagonal) model with ``cov_type="cluster"``: block bread, meat from the per-cluster
     sums of both score vectors (they share customers), statsmodels' small-sample factor. Assembled from
-    the separate fits because the stacked model costs four times the work."""
+    the separate fits (statsmodels results, or models at parameters estimated on distinct rows: see
+    :class:`~partner_analysis.stats.collapsed.ModelAt`) because the stacked model costs four times the work."""
     scores = np.hstack([f.model.score_obs(f.params) for f in fits])
     bread = block_diag(*[np.linalg.inv(-f.model.hessian(f.params)) for f in fits])
     n_obs, n_params = scores.shape[0] * len(fits), scores.shape[1]
@@ -115,12 +115,12 @@ def _fit_clv(rows: pd.DataFrame, X: Design, group: str):
     revenue = rows["mrr_earned"].to_numpy(dtype="float64")
     # revenue in units of its mean: the same ratios, and a well-conditioned fit
     revenue = revenue / revenue.mean() if revenue.mean() > 0 else revenue
-    offset = np.log(rows["months"].to_numpy(dtype="float64"))
+    months, distinct = rows["months"].to_numpy(dtype="float64"), DistinctRows.of(X)
     fits = []
     for outcome in (revenue, rows["churned"].to_numpy(dtype="float64")):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            fit = sm.GLM(outcome, X.exog, family=sm.families.Poisson(), offset=offset, hasconst=True).fit()
+            fit = poisson(outcome, months, X, distinct)
         if not fit.converged:
             raise _NotEstimable("the lifetime-value model did not converge")
         fits.append(fit)
