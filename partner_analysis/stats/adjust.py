@@ -10,9 +10,11 @@ confounded with the groups or with another dimension) is left out, and the notes
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 #: Rows a level needs to get its own coefficient.
 MIN_LEVEL_ROWS = 20
@@ -21,17 +23,40 @@ OTHER, MISSING = "(other)", "(missing)"
 
 @dataclass(frozen=True)
 class Design:
-    """A design matrix and what went into it; ``cells`` numbers the distinct rows of ``exog``."""
+    """A design matrix kept as its distinct rows, and what went into it.
 
-    exog: np.ndarray
+    ``rows`` holds each distinct row once (in the lexicographic order of the groups' and dimensions'
+    levels), ``index`` says which row each observation is and ``counts`` how many observations each row
+    has; ``exog`` is the whole matrix, one row per observation.
+    """
+
+    rows: np.ndarray
+    index: np.ndarray
+    counts: np.ndarray
     names: tuple[str, ...]
     adjusted_for: tuple[str, ...]
     notes: tuple[str, ...]
-    cells: np.ndarray
+
+    @cached_property
+    def exog(self) -> np.ndarray:
+        """The design matrix, one row per observation."""
+        return self.rows[self.index]
 
     def column(self, name: str) -> int:
         """Position of a named column (a group indicator)."""
         return self.names.index(name)
+
+    def sums(self, values: np.ndarray) -> np.ndarray:
+        """Sum of ``values`` over the observations of each distinct row."""
+        return np.bincount(self.index, weights=values, minlength=len(self.counts))
+
+    def cluster_scores(self, residuals: np.ndarray, clusters: np.ndarray) -> np.ndarray:
+        """Per-cluster sums of the scores ``x_i * residual_i`` (clusters x columns): the (cluster x distinct
+        row) sums of the residuals times the distinct rows."""
+        _, cluster = np.unique(clusters, return_inverse=True)
+        cluster = cluster.ravel()
+        by_row = sparse.csr_matrix((residuals, (cluster, self.index)), shape=(cluster.max() + 1, len(self.counts)))
+        return np.asarray(by_row @ self.rows)
 
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
@@ -56,9 +81,32 @@ def _pooled(codes: np.ndarray, labels: list[str]) -> tuple[np.ndarray, list[str]
     return remap[codes], new_labels, int(counts[rare].sum())
 
 
+def _combinations(parts: list[tuple[np.ndarray, int]], n: int) -> np.ndarray:
+    """Each row's combination of levels as one integer, ordered like the tuples of levels: a mixed-radix
+    number of ``(codes, number of levels)`` parts, compacted to ranks (same order) before it could overflow."""
+    key, span = np.zeros(n, dtype=np.int64), 1
+    for codes, n_levels in parts:
+        if span * n_levels >= 2 ** 62:
+            uniques, key = np.unique(key, return_inverse=True)
+            key, span = key.ravel().astype(np.int64), len(uniques)
+        key, span = key * n_levels + codes, span * n_levels
+    return key
+
+
+def _columns(flags: list[np.ndarray], candidates: list, constant: bool) -> list[np.ndarray]:
+    """Columns of the design on the given rows: constant, group indicators, then each dimension's dummies."""
+    n = len(flags[0]) if flags else len(candidates[0][1])
+    return ([np.ones(n)] if constant else []) + [flag.astype("float64") for flag in flags] + [
+        (codes == k).astype("float64") for _, codes, _, keep, _, _ in candidates for k in keep]
+
+
 def design(frame: pd.DataFrame, indicators: dict[str, np.ndarray], dimensions: tuple[str, ...],
            constant: bool = True) -> Design:
     """Group indicators (and a constant) plus dummies of each usable dimension of ``frame``.
+
+    The matrix is built on the distinct combinations of group and levels only (a few thousand however
+    many rows there are); its cross-product, which decides the dimensions that can enter, is their
+    count-weighted sum (exact: sums of whole numbers).
 
     Parameters
     ----------
@@ -72,11 +120,8 @@ def design(frame: pd.DataFrame, indicators: dict[str, np.ndarray], dimensions: t
         Include an intercept (not for Cox models).
     """
     n = len(frame)
-    columns = ([np.ones(n)] if constant else []) + [np.asarray(v, dtype="float64") for v in indicators.values()]
+    flags = [np.asarray(v, dtype=bool) for v in indicators.values()]
     names = (["const"] if constant else []) + list(indicators)
-    cells = np.zeros(n, dtype=np.int64)
-    for flag in indicators.values():
-        cells = cells * 2 + np.asarray(flag, dtype=np.int64)
     candidates = []
     for dim in dimensions:
         if dim not in frame.columns:
@@ -86,17 +131,26 @@ def design(frame: pd.DataFrame, indicators: dict[str, np.ndarray], dimensions: t
             continue
         reference = int(np.argmax(np.bincount(codes, minlength=len(labels))))
         keep = [k for k in range(len(labels)) if k != reference]
-        candidates.append((dim, codes, len(labels), [codes == k for k in keep],
-                           [f"{dim}[{labels[k]}]" for k in keep], pooled))
-    exog = np.column_stack(columns + [col for c in candidates for col in c[3]]) if candidates else np.column_stack(columns)
-    gram = exog.T @ exog
+        candidates.append((dim, codes, len(labels), keep, [f"{dim}[{labels[k]}]" for k in keep], pooled))
+
+    def distinct(chosen: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        parts = [(flag.astype(np.int64), 2) for flag in flags] + [(c[1], c[2]) for c in chosen]
+        _, first, index, counts = np.unique(_combinations(parts, n), return_index=True, return_inverse=True,
+                                            return_counts=True)
+        return first, index.ravel(), counts.astype("float64")
+
+    first, index, counts = distinct(candidates)
+    columns = _columns([f[first] for f in flags], [(c[0], c[1][first], *c[2:]) for c in candidates], constant)
+    exog = np.column_stack(columns)
+    gram = (exog * counts[:, None]).T @ exog
     tol = 1e-8 * max(1.0, float(np.abs(gram).max()))
-    chosen = list(range(len(columns)))
-    used, notes = [], []
-    position = len(columns)
-    for dim, codes, n_levels, block, block_names, pooled in candidates:
-        span = list(range(position, position + len(block)))
-        position += len(block)
+    chosen = list(range(len(names)))
+    used, kept, notes = [], [], []
+    position = len(names)
+    for candidate in candidates:
+        dim, codes, n_levels, keep, block_names, pooled = candidate
+        span = list(range(position, position + len(keep)))
+        position += len(keep)
         trial = chosen + span
         if np.linalg.matrix_rank(gram[np.ix_(trial, trial)], tol=tol) < len(trial):
             notes.append(f"{dim} left out: confounded with the groups or another dimension")
@@ -104,9 +158,11 @@ def design(frame: pd.DataFrame, indicators: dict[str, np.ndarray], dimensions: t
         chosen = trial
         names += block_names
         used.append(dim)
-        cells = cells * n_levels + codes
+        kept.append(candidate)
         if pooled:
             notes.append(f"{dim}: {pooled:,} rows of levels with fewer than {MIN_LEVEL_ROWS} rows pooled as {OTHER}")
-    if len(chosen) < exog.shape[1]:
-        exog = exog[:, chosen]
-    return Design(exog, tuple(names), tuple(used), tuple(notes), cells)
+    if len(kept) < len(candidates):
+        first, index, counts = distinct(kept)
+        exog = np.column_stack(_columns([f[first] for f in flags], [(c[0], c[1][first], *c[2:]) for c in kept],
+                                        constant))
+    return Design(exog, index, counts, tuple(names), tuple(used), tuple(notes))

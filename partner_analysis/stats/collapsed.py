@@ -7,7 +7,7 @@ observations that share a design row (their normal equations, score and Hessian 
 fitted on those sums. The score of an observation is its design row times its residual ``y - mean``, so a
 partner's sum of scores, all a cluster-robust covariance needs, is the sum over distinct rows of the row
 times the partner's residuals on that row: statsmodels' CRV1 sandwich (``cov_type="cluster"``) with its
-small-sample factor for the number of observations, not of distinct rows. A Poisson fit hands back the
+small-sample factor for the number of observations, not of distinct X. A Poisson fit hands back the
 statsmodels model of every observation at its estimate, whose scores and Hessian the lifetime-value
 comparison stacks for the covariance of two fits.
 """
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import statsmodels.api as sm
-from scipy import sparse, stats
+from scipy import stats
 from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
 from .adjust import Design
@@ -44,34 +44,6 @@ class Fit:
             return 2 * stats.norm.sf(np.abs(self.params / self.bse))
 
 
-@dataclass(frozen=True)
-class DistinctRows:
-    """The distinct rows of a design (``exog``), which of them each observation is (``index``), and how
-    many observations each has (``counts``)."""
-
-    exog: np.ndarray
-    index: np.ndarray
-    counts: np.ndarray
-
-    @classmethod
-    def of(cls, X: Design) -> "DistinctRows":
-        """The distinct rows of ``X`` (numbered by ``X.cells``)."""
-        _, first, index = np.unique(X.cells, return_index=True, return_inverse=True)
-        index = index.ravel()
-        return cls(X.exog[first], index, np.bincount(index, minlength=len(first)).astype("float64"))
-
-    def sums(self, values: np.ndarray) -> np.ndarray:
-        """Sum of ``values`` over the observations of each distinct row."""
-        return np.bincount(self.index, weights=values, minlength=len(self.counts))
-
-    def cluster_scores(self, residuals: np.ndarray, clusters: np.ndarray) -> np.ndarray:
-        """Per-cluster sums of the scores ``x_i * residual_i`` (clusters x columns)."""
-        _, cluster = np.unique(clusters, return_inverse=True)
-        cluster = cluster.ravel()
-        by_row = sparse.csr_matrix((residuals, (cluster, self.index)), shape=(cluster.max() + 1, len(self.counts)))
-        return np.asarray(by_row @ self.exog)
-
-
 def cluster_covariance(cluster_scores: np.ndarray, bread: np.ndarray, n_obs: int) -> np.ndarray:
     """CRV1 cluster-robust covariance as statsmodels' ``cov_cluster`` computes it: ``bread @ S @ bread.T``
     with ``S`` the sum over clusters of the outer products of their score sums, times the small-sample
@@ -81,26 +53,26 @@ def cluster_covariance(cluster_scores: np.ndarray, bread: np.ndarray, n_obs: int
     return factor * (bread @ (cluster_scores.T @ cluster_scores) @ bread.T)
 
 
-def least_squares(y: np.ndarray, rows: DistinctRows, clusters: np.ndarray) -> Fit:
+def least_squares(y: np.ndarray, X: Design, clusters: np.ndarray) -> Fit:
     """Least squares of ``y`` with standard errors clustered by ``clusters``: weighted least squares of each
     distinct row's mean on that row, weighted by its count (the same normal equations)."""
-    fit = sm.WLS(rows.sums(y) / rows.counts, rows.exog, weights=rows.counts, hasconst=True).fit(method="qr")
-    residuals = y - (rows.exog @ fit.params)[rows.index]
-    cov = cluster_covariance(rows.cluster_scores(residuals, clusters), fit.normalized_cov_params, len(y))
+    fit = sm.WLS(X.sums(y) / X.counts, X.rows, weights=X.counts, hasconst=True).fit(method="qr")
+    residuals = y - (X.rows @ fit.params)[X.index]
+    cov = cluster_covariance(X.cluster_scores(residuals, clusters), fit.normalized_cov_params, len(y))
     return Fit(fit.params, cov)
 
 
-def logistic(y: np.ndarray, rows: DistinctRows, clusters: np.ndarray, maxiter: int = 100) -> Fit:
+def logistic(y: np.ndarray, X: Design, clusters: np.ndarray, maxiter: int = 100) -> Fit:
     """Logistic regression of the 0/1 ``y`` (Newton-Raphson from zero, as ``statsmodels.Logit``) with
     standard errors clustered by ``clusters``: a binomial model of each distinct row's successes among its
     observations, whose log-likelihood differs from the per-observation one by a constant."""
-    successes = rows.sums(y)
-    model = sm.GLM(np.column_stack([successes, rows.counts - successes]), rows.exog, family=sm.families.Binomial())
-    fit = model.fit(method="newton", start_params=np.zeros(rows.exog.shape[1]), maxiter=maxiter, disp=0)
-    probability = 1.0 / (1.0 + np.exp(-(rows.exog @ fit.params)))
-    residuals = y - probability[rows.index]
+    successes = X.sums(y)
+    model = sm.GLM(np.column_stack([successes, X.counts - successes]), X.rows, family=sm.families.Binomial())
+    fit = model.fit(method="newton", start_params=np.zeros(X.rows.shape[1]), maxiter=maxiter, disp=0)
+    probability = 1.0 / (1.0 + np.exp(-(X.rows @ fit.params)))
+    residuals = y - probability[X.index]
     bread = np.linalg.inv(model.hessian(fit.params))
-    cov = cluster_covariance(rows.cluster_scores(residuals, clusters), bread, len(y))
+    cov = cluster_covariance(X.cluster_scores(residuals, clusters), bread, len(y))
     return Fit(fit.params, cov, bool(fit.mle_retvals.get("converged", False)))
 
 
@@ -115,10 +87,10 @@ class ModelAt:
     converged: bool
 
 
-def poisson(y: np.ndarray, exposure: np.ndarray, X: Design, rows: DistinctRows) -> ModelAt:
+def poisson(y: np.ndarray, exposure: np.ndarray, X: Design) -> ModelAt:
     """Poisson (quasi-likelihood) regression of ``y`` with ``exposure`` on ``X``, fitted by statsmodels' IRLS on
     the distinct rows' totals of ``y`` and of exposure (the same score and Hessian as on every observation)."""
-    model = sm.GLM(rows.sums(y), rows.exog, family=sm.families.Poisson(), offset=np.log(rows.sums(exposure)),
+    model = sm.GLM(X.sums(y), X.rows, family=sm.families.Poisson(), offset=np.log(X.sums(exposure)),
                    hasconst=True)
     with warnings.catch_warnings():
         # a model with as many parameters as distinct rows fits their totals exactly, which statsmodels takes

@@ -21,7 +21,7 @@ from statsmodels.stats.sandwich_covariance import S_crosssection
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
 from .adjust import Design, design
-from .collapsed import DistinctRows, least_squares, logistic, poisson
+from .collapsed import least_squares, logistic, poisson
 from .frames import BASELINE, CUSTOMER_DIMENSIONS, DEAL_DIMENSIONS, GROUPS, customer_frame, deal_frame, group_members
 from .intervals import LEVEL, rate_table
 from .result import StatResult
@@ -70,7 +70,7 @@ def _wald(params, bse, position: int, p_values, exp: bool = True) -> tuple[float
 
 def _fit_ols_log(outcome: str) -> Callable:
     def fit(rows: pd.DataFrame, X: Design, group: str):
-        result = least_squares(np.log(rows[outcome].to_numpy()), DistinctRows.of(X), _clusters(rows["partner_id"]))
+        result = least_squares(np.log(rows[outcome].to_numpy()), X, _clusters(rows["partner_id"]))
         return _wald(result.params, result.bse, X.column(group), result.pvalues)
     return fit
 
@@ -78,7 +78,7 @@ def _fit_ols_log(outcome: str) -> Callable:
 def _fit_logit(rows: pd.DataFrame, X: Design, group: str):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        result = logistic(rows["won"].to_numpy(dtype="float64"), DistinctRows.of(X), _clusters(rows["partner_id"]))
+        result = logistic(rows["won"].to_numpy(dtype="float64"), X, _clusters(rows["partner_id"]))
     if not result.converged or not np.all(np.isfinite(result.bse)):
         raise _NotEstimable("the logistic regression did not converge (a group or level is won or lost throughout)")
     return _wald(result.params, result.bse, X.column(group), result.pvalues)
@@ -88,7 +88,7 @@ def _fit_cox(rows: pd.DataFrame, X: Design, group: str):
     # a customer acquired on the as-of date has no time at risk: it adds nothing to the likelihood
     durations, churned = rows["duration_days"].to_numpy(), rows["churned"].to_numpy()
     at_risk = (durations > 0) | churned
-    result = cox(durations[at_risk], churned[at_risk], X.exog[at_risk], X.cells[at_risk])
+    result = cox(durations[at_risk], churned[at_risk], X.exog[at_risk], X.index[at_risk])
     if not np.all(np.isfinite(result.bse)):
         raise _NotEstimable("the Cox model did not converge")
     return _wald(result.params, result.bse, X.column(group), result.pvalues)
@@ -115,16 +115,16 @@ def _fit_clv(rows: pd.DataFrame, X: Design, group: str):
     revenue = rows["mrr_earned"].to_numpy(dtype="float64")
     # revenue in units of its mean: the same ratios, and a well-conditioned fit
     revenue = revenue / revenue.mean() if revenue.mean() > 0 else revenue
-    months, distinct = rows["months"].to_numpy(dtype="float64"), DistinctRows.of(X)
+    months = rows["months"].to_numpy(dtype="float64")
     fits = []
     for outcome in (revenue, rows["churned"].to_numpy(dtype="float64")):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            fit = poisson(outcome, months, X, distinct)
+            fit = poisson(outcome, months, X)
         if not fit.converged:
             raise _NotEstimable("the lifetime-value model did not converge")
         fits.append(fit)
-    k = X.exog.shape[1]
+    k = len(X.names)
     contrast = np.zeros(2 * k)
     contrast[X.column(group)], contrast[k + X.column(group)] = 1.0, -1.0
     estimate = float(contrast @ np.concatenate([f.params for f in fits]))
@@ -150,11 +150,11 @@ def _fit_nps(seed: int) -> Callable:
     """
     def fit(rows: pd.DataFrame, X: Design, group: str):
         net = _net_promoter(rows["nps_score"].to_numpy(dtype="float64"))
-        uniques, first, codes = np.unique(X.cells * 3 + (net + 1).astype(np.int64), return_index=True,
+        uniques, first, codes = np.unique(X.index * 3 + (net + 1).astype(np.int64), return_index=True,
                                           return_inverse=True)
-        exog_u, net_u, position = X.exog[first], net[first], X.column(group)
+        exog_u, net_u, position = X.rows[X.index[first]], net[first], X.column(group)
         codes = codes.ravel()
-        in_group = X.exog[:, position] == 1
+        in_group = X.rows[X.index, position] == 1
         rng = np.random.default_rng(seed)
         counts = [np.bincount(codes[mask], minlength=len(uniques)) for mask in (in_group, ~in_group)]
         weights = np.vstack([counts[0] + counts[1]]
