@@ -101,8 +101,10 @@ def cox(durations: np.ndarray, events: np.ndarray, exog: np.ndarray, cells: np.n
     offset = None
     if cells is not None:
         censored = np.flatnonzero(events == 0)
-        _, first, counts = np.unique(np.column_stack([durations[censored], np.asarray(cells)[censored]]),
-                                     axis=0, return_index=True, return_counts=True)
+        cells = np.asarray(cells, dtype=np.int64)[censored]
+        _, times = np.unique(durations[censored], return_inverse=True)
+        _, first, counts = np.unique(times.ravel() * (int(cells.max(initial=0)) + 1) + cells, return_index=True,
+                                     return_counts=True)
         keep = np.r_[np.flatnonzero(events != 0), censored[first]]
         offset = np.r_[np.zeros(len(keep) - len(first)), np.log(counts)]
         durations, events, exog = durations[keep], events[keep], exog[keep]
