@@ -112,6 +112,18 @@ def _cluster_robust_se(model: ConditionalPoisson, params: np.ndarray, bread: np.
     return np.sqrt(np.diag(covariance))
 
 
+def _log_count(counts: np.ndarray) -> np.ndarray:
+    """A count on the log scale as the indicators enter the model: log(count + 1/2).
+
+    For a Poisson-like count with mean mu, E[log(count + 1/2)] is log(mu) up to terms in 1/mu^2, so small and
+    large counts measure log engagement on the same scale. log(1 + count) has slope about 1 - 1/(2 mu) in
+    log(mu): smaller counts are squeezed more, so the split halves of the activity (each smaller than the
+    total) understated the total's reliability and the corrected elasticity came out too high (0.52 for a
+    planted 0.50 over 150 demo programs, the interval covering it 81% of the time).
+    """
+    return np.log(np.asarray(counts, dtype="float64") + 0.5)
+
+
 def _within(values: np.ndarray, partners: np.ndarray, quarters: np.ndarray) -> np.ndarray:
     """Deviations from the partner's own mean and then from the quarter's mean (partner and quarter effects)."""
     out = values - pd.Series(values).groupby(partners).transform("mean").to_numpy()
@@ -130,9 +142,9 @@ def activity_reliability(panel: pd.DataFrame, seed: int = 0) -> tuple[float, flo
     first = panel[[c for c in SPLIT_ACTIVITY if c in kinds]].sum(axis=1).to_numpy(dtype="float64")
     rest = panel[[c for c in kinds if c not in SPLIT_ACTIVITY]].sum(axis=1).to_numpy(dtype="float64")
     partners, quarters = panel["partner_id"].to_numpy(), panel["quarter"].to_numpy()
-    a = _within(np.log1p(first), partners, quarters)
-    b = _within(np.log1p(rest), partners, quarters)
-    total = _within(np.log1p(panel["activity_volume"].to_numpy(dtype="float64")), partners, quarters)
+    a = _within(_log_count(first), partners, quarters)
+    b = _within(_log_count(rest), partners, quarters)
+    total = _within(_log_count(panel["activity_volume"].to_numpy(dtype="float64")), partners, quarters)
     per = pd.DataFrame({"p": partners, "cov": a * b, "var": total ** 2}).groupby("p")[["cov", "var"]].sum()
     ratio = lambda c, v, axis=-1: np.sum(c, axis=axis) / np.sum(v, axis=axis)  # noqa: E731
     boot = stats.bootstrap((per["cov"].to_numpy(), per["var"].to_numpy()), ratio, paired=True, vectorized=True,
@@ -166,7 +178,7 @@ def leading_indicators(data, config=None) -> StatResult:
             insufficient.append(f"{name}: {int(use.sum())} partner-quarters (at least {MIN_PANEL_ROWS} needed)")
             continue
         values = panel[name].to_numpy(dtype="float64")[use]
-        x = np.log1p(values) if form == "log" else values / 10.0
+        x = _log_count(values) if form == "log" else values / 10.0
         exog = np.column_stack([x, quarters[use]])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -194,7 +206,7 @@ def leading_indicators(data, config=None) -> StatResult:
         table=table, sentences=tuple(_sentence(r) for r in rows), insufficient=tuple(insufficient),
         method="Conditional (partner fixed-effects) Poisson regression of the opportunities a partner creates in "
                "quarter q+1 on one indicator of quarter q and quarter effects (statsmodels ConditionalPoisson; "
-               "standard errors robust to overdispersion and clustered by partner); counts enter as log(1 + count), so the coefficient is an elasticity; "
+               "standard errors robust to overdispersion and clustered by partner); counts enter as log(count + 1/2), so the coefficient is an elasticity; "
                "the engagement score per 10 points, so exp(coefficient) is a rate ratio. Partners whose "
                "opportunities never change carry no information and drop out. A quarter's activity count measures "
                "engagement with noise, which pulls the slope towards 0; the corrected row divides it by the "
