@@ -102,10 +102,10 @@ def run_reports(jobs: list[ReportJob], out_dir: Path, *, n_jobs: int = 1, timeou
 
     try:
         lost = batch.run(todo, record)
-        if lost:  # a worker died (killed, out of memory): its reports get one more try in new workers
+        if lost:  # a worker died (killed, out of memory): its reports, and those broken off with it, again
             lost = batch.run(lost, record)
-        for job in lost:
-            record(_failed_record(job, "the worker process rendering it died, twice"))
+        if lost:  # one at a time, so that a death is the report's own and no other is broken off with it
+            batch.run_alone(lost, record)
     except KeyboardInterrupt:
         result.interrupted = True
         batch.stop()
@@ -139,7 +139,27 @@ class _Pool:
                 except Exception as exc:  # the worker could not even restart its kernel
                     record(_failed_record(futures[future], f"{type(exc).__name__}: {exc}"))
         self.pool.shutdown(wait=True)
+        self.pool = None
         return lost
+
+    def run_alone(self, jobs: list[ReportJob], record) -> None:
+        """Render the jobs one after another in one worker; a job whose worker dies is recorded as failed
+        and the next gets a new worker."""
+        for job in jobs:
+            if self.pool is None:
+                self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                                initializer=_start_worker, initargs=(self.timeout,))
+            try:
+                record(self.pool.submit(_render, job, str(self.out_dir), self.timeout).result())
+            except BrokenProcessPool:
+                record(_failed_record(job, "the worker process rendering it died, also with the report alone in it"))
+                self.pool.shutdown(wait=True)
+                self.pool = None
+            except Exception as exc:
+                record(_failed_record(job, f"{type(exc).__name__}: {exc}"))
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+            self.pool = None
 
     def stop(self) -> None:
         if self.pool is not None:
