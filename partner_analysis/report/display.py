@@ -14,7 +14,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .formatting import MISSING, is_missing
+from ..formatting import MISSING, is_missing
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from ..kpis.registry import REGISTRY
 from ..store import KpiStore
 from ..viz.kpis import trend_plot
 from .display import table
-from .formatting import format_value
+from ..formatting import format_value
 
 PROGRAM = "(the whole program)"
 

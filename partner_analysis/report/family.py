@@ -19,7 +19,7 @@ from ..stats.intervals import wilson_interval
 from ..store import KpiStore
 from ..viz.kpis import bar_plot, trend_plot
 from .display import Html, cards, headline, note, table, text
-from .formatting import compact, format_change, format_value, is_missing, relative_change
+from ..formatting import compact, format_change, format_value, is_missing, relative_change
 
 #: The metrics (and attribution view) a family report leads with, in order.
 LEAD_METRICS: dict[str, tuple[tuple[str, str], ...]] = {

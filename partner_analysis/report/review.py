@@ -12,7 +12,7 @@ from ..stats import StatResult
 from ..store import KpiStore
 from .display import Html, cards, headline, note, table, text
 from .family import available, reading
-from .formatting import compact, format_change, format_signed, format_value, is_missing
+from ..formatting import compact, format_change, format_signed, format_value, is_missing
 
 #: The review's KPI cards: (metric, view).
 REVIEW_CARDS = (("partner_revenue_share", "all"), ("sourced_revenue", "all"), ("influenced_revenue", "all"),

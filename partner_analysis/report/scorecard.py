@@ -22,7 +22,7 @@ from ..store import KpiStore
 from ..viz.kpis import funnel_chart, peer_plot, trend_plot
 from .display import Html, cards, headline, note, table, text
 from .family import Reading, available, reading
-from .formatting import compact, format_change, format_value, is_missing
+from ..formatting import compact, format_change, format_value, is_missing
 from .jobs import data_fingerprint
 from .peers import MIN_PEERS, Benchmark, PeerGroup, benchmark, peer_group
 

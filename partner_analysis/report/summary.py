@@ -7,7 +7,7 @@ import math
 import pandas as pd
 
 from ..kpis.registry import REGISTRY
-from .formatting import format_value
+from ..formatting import format_value
 
 #: (metric id, attribution) shown in the summary, in order.
 HEADLINES = (

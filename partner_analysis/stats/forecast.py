@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
+from ..formatting import compact
 from ..periods import code_bounds, code_labels, period_codes, pandas_freq
 from .frames import deal_frame
 from .intervals import LEVEL
@@ -184,15 +185,18 @@ def revenue_forecast(data, horizon: int = HORIZON, config=None) -> StatResult:
 
 
 def _sentences(table: pd.DataFrame, summary: pd.DataFrame, currency: str) -> tuple[str, ...]:
+    def money(value: float) -> str:
+        return compact(value, "currency", currency)
+
     out = []
     for group in FORECAST_GROUPS:
         rows = table[table["group"] == group]
         if not len(rows):
             continue
         head = rows.iloc[0]
-        text = (f"Partner-{group} won revenue in {head['quarter']}: {currency} {head['forecast']:,.0f} (95% prediction "
-                f"interval {currency} {head['pi_low']:,.0f}–{head['pi_high']:,.0f}), {currency} "
-                f"{head['open_pipeline_expected']:,.0f} of it expected from deals already open")
+        text = (f"Partner-{group} won revenue in {head['quarter']}: {money(head['forecast'])} (95% prediction "
+                f"interval {money(head['pi_low'])} to {money(head['pi_high'])}), "
+                f"{money(head['open_pipeline_expected'])} of it expected from deals already open")
         if len(summary):
             one = summary[(summary["group"] == group) & (summary["horizon"] == 1)]
             if len(one):

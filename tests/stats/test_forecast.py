@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from partner_analysis.formatting import compact
 from partner_analysis.stats import StatsSource, revenue_forecast
 from partner_analysis.stats.forecast import BACKTEST_ORIGINS, quarterly_revenue
 from tests.kpis.helpers import validated
@@ -47,6 +48,10 @@ def test_steady_growth_is_forecast_and_backtested():
     assert len(backtest[backtest["group"] == "sourced"]) == sum(min(4, k) for k in range(1, BACKTEST_ORIGINS + 1))
     one = backtest[(backtest["group"] == "sourced") & (backtest["horizon"] == 1)]
     assert one["error_pct"].abs().max() < 0.05  # a noiseless series: the damping costs about 2%
+    head = sourced.iloc[0]
+    assert result.sentences[0].startswith(
+        f"Partner-sourced won revenue in 2026Q1: {compact(head['forecast'], 'currency', 'USD')} (95% prediction "
+        f"interval {compact(head['pi_low'], 'currency', 'USD')} to {compact(head['pi_high'], 'currency', 'USD')})")
 
 
 def test_open_pipeline_is_weighted_by_the_learned_win_rate_and_closing_time():

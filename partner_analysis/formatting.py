@@ -27,17 +27,26 @@ def format_value(value: float, unit: str, currency: str = "USD") -> str:
     return f"{value:,.1f}"
 
 
+#: Sizes of compact amounts, smallest first.
+SCALES = ((1e3, "k"), (1e6, "M"), (1e9, "bn"))
+
+
 def compact(value: float, unit: str, currency: str = "USD") -> str:
-    """A value for a sentence or a card: ``USD 18.5 M``, ``USD 940 k``, ``55.6%``, ``1.2 k``."""
+    """A value for a sentence or a card: ``USD 18.5 M``, ``USD 940 k``, ``55.6%``, ``12.3 k``; amounts
+    under 10,000 in full. Rounded before the size is chosen: 999,999 is ``1 M``, not ``1,000 k``."""
     if is_missing(value):
         return MISSING
     if unit not in ("currency", "count") or abs(value) < 10_000:
         return format_value(value, unit, currency)
-    for size, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= size:
-            number = f"{value / size:,.1f}".rstrip("0").rstrip(".") if abs(value) < 100 * size else f"{value / size:,.0f}"
-            return f"{currency} {number} {suffix}" if unit == "currency" else f"{number} {suffix}"
-    return format_value(value, unit, currency)
+    step = max(i for i, (size, _) in enumerate(SCALES) if abs(value) >= size)
+    while True:
+        size, suffix = SCALES[step]
+        scaled = value / size
+        number = f"{scaled:,.1f}".rstrip("0").rstrip(".") if abs(scaled) < 99.95 else f"{scaled:,.0f}"
+        if abs(round(scaled)) < 1000 or step == len(SCALES) - 1:
+            break
+        step += 1
+    return f"{currency} {number} {suffix}" if unit == "currency" else f"{number} {suffix}"
 
 
 def relative_change(now: float, before: float) -> float:
