@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import string
-from pathlib import Path
 
 import pandas as pd
 import pytest
