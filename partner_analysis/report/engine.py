@@ -6,6 +6,7 @@ reused instead of started per notebook.
 """
 from __future__ import annotations
 
+from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import Engine, papermill_engines
 
@@ -21,6 +22,9 @@ class SessionEngine(Engine):
                                          interrupt_on_timeout=False, raise_on_iopub_timeout=True)
         client.kc = session.async_client()  # the client does not own the kernel: it neither starts nor stops it
         try:
+            # what nbclient does for a client it starts itself: a reply on the shell channel and IOPub
+            # flushed, so that no output of the first cell is published before the client listens
+            run_sync(client.kc.wait_for_ready)(timeout=client.startup_timeout)
             return client.execute()
         finally:
             client.kc.stop_channels()
