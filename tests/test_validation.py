@@ -222,3 +222,26 @@ def test_contract_declares_every_table_of_the_design():
                            "revenue", "subscriptions", "activities", "tickets", "surveys", "costs",
                            "integration_events", "incidents", "agreements"}
     assert REQUIRED_TABLES == ("partners", "deals")
+
+
+def test_foreign_keys_into_a_large_sorted_parent_report_the_rows(monkeypatch):
+    # 150 000 deals with ids of one width, in order: children are looked up by binary search
+    from partner_analysis import membership
+    searched = []
+    sorted_member = membership._sorted_member
+    monkeypatch.setattr(membership, "_sorted_member", lambda v, p: searched.append(sorted_member(v, p)) or searched[-1])
+    n = 150_000
+    ids = pd.Series([f"D{i:07d}" for i in range(n)], dtype="str")
+    parent = pd.DataFrame({"deal_id": ids, "attribution": "direct", "partner_id": None, "stage": "open",
+                           "created_at": "2024-03-01", "amount": "1"})
+    child_ids = ids.iloc[::2].reset_index(drop=True).copy()
+    child_ids.iloc[[3, 10]] = ["D9999999", "D000001X"]  # absent
+    child_ids.iloc[5] = None
+    links = pd.DataFrame({"deal_id": child_ids.iloc[:20], "partner_id": "p1", "role": "sourced"})
+    result = run(partners=partners(), deals=parent, deal_partners=links)
+    issues = [i for i in result.report.issues if "exists in deals" in i.expected]
+    assert any(found is not None and len(found) == 20 for found in searched)
+    assert [(i.file, i.rows, i.values, i.expected) for i in issues] == [
+        ("deal_partners.csv", (4, 11), ("D9999999", "D000001X"), "a deal_id that exists in deals")]
+    missing = [i for i in result.report.issues if "required" in i.expected]
+    assert [(i.column, i.rows) for i in missing] == [("deal_id", (6,))]
