@@ -380,3 +380,60 @@ def test_a_failed_load_leaves_the_raw_folder_untouched(tmp_path):
         build(raw, tmp_path / "processed")
     assert tree_hash(raw) == before
     assert not (current_build(tmp_path / "processed") / "build.json").exists()  # no build was made
+
+
+# -- Parquet timestamps read straight to nanoseconds when they fit --------------------------------
+
+def _timestamp_table(values, unit="ms", tz=None, extra=None):
+    import pyarrow as pa
+    columns = {"at": pa.array(values, pa.timestamp(unit, tz=tz))}
+    columns.update(extra or {})
+    return pa.table(columns)
+
+
+@pytest.mark.parametrize("make, fits", [
+    (lambda: _timestamp_table([0, 86_400_000, None]), True),
+    (lambda: _timestamp_table([0, 86_400_000], unit="s"), True),
+    (lambda: _timestamp_table([0, 1], unit="us", tz="Europe/Berlin"), True),
+    (lambda: _timestamp_table([0, 1], unit="ns"), False),                    # nothing to convert
+    (lambda: _timestamp_table([None, None]), False),                         # all missing
+    (lambda: _timestamp_table([0, 10_000_000_000_000]), False),              # year 2286: outside
+    (lambda: _timestamp_table([0, -9_300_000_000_000]), False),              # year 1675: outside
+    (lambda: _timestamp_table([0], extra={"day": __import__("pyarrow").array([0], __import__("pyarrow").date32())}),
+     False),                                                                 # a date column keeps pandas' way
+])
+def test_which_parquet_timestamps_are_read_as_nanoseconds(make, fits):
+    from partner_analysis.ingest.readers import _timestamps_fit_nanoseconds
+    assert _timestamps_fit_nanoseconds(make()) is fits
+
+
+def test_parquet_timestamps_read_as_nanoseconds_validate_as_before(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from partner_analysis.ingest.readers import read_table_file
+    frames = typed_frames()
+    deals = frames["deals"].assign(closed_at=pd.to_datetime(["2024-04-01", "2024-02-01", None]))  # row 2 bad
+    results = {}
+    for unit in ("ms", "ns"):  # ms is converted by pyarrow while reading, ns (as before) by the contract
+        folder = tmp_path / unit
+        folder.mkdir()
+        frames["partners"].to_parquet(folder / "partners.parquet", index=False)
+        table = pa.Table.from_pandas(deals, preserve_index=False)
+        for name in ("created_at", "closed_at"):
+            table = table.set_column(table.schema.get_field_index(name), name,
+                                     table.column(name).cast(pa.timestamp(unit)))
+        pq.write_table(table, folder / "deals.parquet", **({"coerce_timestamps": "ms"} if unit == "ms" else {}))
+        assert pq.read_schema(folder / "deals.parquet").field("closed_at").type == pa.timestamp(unit)
+        assert str(read_table_file(folder / "deals.parquet")["closed_at"].dtype) == "datetime64[ns]"
+        results[unit] = load_and_validate(folder, lenient=True)
+    ms, ns = results["ms"], results["ns"]
+    pd.testing.assert_frame_equal(ms.tables["deals"], ns.tables["deals"])
+    assert str(ms.tables["deals"]["closed_at"].dtype) == "datetime64[ns]"
+    assert ms.tables["deals"]["closed_at"].tolist()[0] == pd.Timestamp("2024-04-01")
+    pd.testing.assert_frame_equal(ms.rejected["deals"], ns.rejected["deals"])
+    assert ms.report.render() == ns.report.render()
+    assert ms.rejected["deals"]["_row"].tolist() == [2]
+    issue, = load_and_validate(tmp_path / "ms").report.issues  # strict: the same issue, file, columns, row
+    assert (issue.file, issue.column, issue.rows, issue.expected) == (
+        "deals.parquet", "created_at, closed_at", (2,), "closed_at on or after created_at")
+    assert issue.values == ("created_at=2024-03-02 00:00:00, closed_at=2024-02-01 00:00:00",)

@@ -14,6 +14,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
@@ -129,12 +130,36 @@ def _read_csv(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
     return frame
 
 
+def _timestamps_fit_nanoseconds(table: pa.Table) -> bool:
+    """Whether the table has timestamp columns in a unit coarser than ns, every one within the
+    range of nanosecond timestamps (years 1677-2262), and no other temporal column (dates,
+    durations and times keep pandas' own conversion)."""
+    coarse = False
+    for field, column in zip(table.schema, table.columns):
+        kind = field.type
+        if pa.types.is_timestamp(kind):
+            if kind.unit == "ns" or column.null_count == len(column):
+                continue
+            coarse = True
+            ticks = pc.min_max(column.cast(pa.int64()))
+            per_tick = {"s": 10**9, "ms": 10**6, "us": 10**3}[kind.unit]
+            low, high = -(-pd.Timestamp.min.value // per_tick), pd.Timestamp.max.value // per_tick
+            if not low <= ticks["min"].as_py() <= ticks["max"].as_py() <= high:
+                return False
+        elif pa.types.is_temporal(kind):
+            return False
+    return coarse
+
+
 @reader(".parquet")
 def _read_parquet(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
     try:  # pandas' own read_parquet is 3x slower on 10 M rows; a block per column copies nothing
-        return pq.read_table(path).to_pandas(split_blocks=True)
+        table = pq.read_table(path)
     except Exception as exc:  # pyarrow raises several types for a non-Parquet file
         raise InputError(f"not a Parquet file: {exc}", file=str(path)) from exc
+    # timestamps (Parquet writes ms) straight to the nanoseconds the contract gives, when they fit:
+    # converting them afterwards writes every value twice (10 M values: 80 MB more memory touched)
+    return table.to_pandas(split_blocks=True, coerce_temporal_nanoseconds=_timestamps_fit_nanoseconds(table))
 
 
 @reader(".xlsx")
