@@ -123,23 +123,16 @@ class _Pool:
 
     def run(self, jobs: list[ReportJob], record) -> list[ReportJob]:
         """Render the jobs, passing each run record to ``record``; returns the jobs whose worker died."""
-        self.pool = ProcessPoolExecutor(max_workers=min(self.workers, len(jobs)),
-                                        mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_start_worker, initargs=(self.timeout,))
+        self._open(min(self.workers, len(jobs)))
         futures = {self.pool.submit(_render, job, str(self.out_dir), self.timeout): job for job in jobs}
         lost = []
         pending = set(futures)
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
-                try:
-                    record(future.result())
-                except BrokenProcessPool:
+                if _worker_died(future, futures[future], record):
                     lost.append(futures[future])
-                except Exception as exc:  # the worker could not even restart its kernel
-                    record(_failed_record(futures[future], f"{type(exc).__name__}: {exc}"))
-        self.pool.shutdown(wait=True)
-        self.pool = None
+        self._close()
         return lost
 
     def run_alone(self, jobs: list[ReportJob], record) -> None:
@@ -147,16 +140,17 @@ class _Pool:
         and the next gets a new worker."""
         for job in jobs:
             if self.pool is None:
-                self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                                initializer=_start_worker, initargs=(self.timeout,))
-            try:
-                record(self.pool.submit(_render, job, str(self.out_dir), self.timeout).result())
-            except BrokenProcessPool:
+                self._open(1)
+            if _worker_died(self.pool.submit(_render, job, str(self.out_dir), self.timeout), job, record):
                 record(_failed_record(job, "the worker process rendering it died, also with the report alone in it"))
-                self.pool.shutdown(wait=True)
-                self.pool = None
-            except Exception as exc:
-                record(_failed_record(job, f"{type(exc).__name__}: {exc}"))
+                self._close()
+        self._close()
+
+    def _open(self, workers: int) -> None:
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_start_worker, initargs=(self.timeout,))
+
+    def _close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True)
             self.pool = None
@@ -164,6 +158,17 @@ class _Pool:
     def stop(self) -> None:
         if self.pool is not None:
             _stop(self.pool)
+
+
+def _worker_died(future, job: ReportJob, record) -> bool:
+    """Wait for a job's future and record its run; True, recording nothing, when its worker died."""
+    try:
+        record(future.result())
+    except BrokenProcessPool:
+        return True
+    except Exception as exc:  # the worker could not even restart its kernel
+        record(_failed_record(job, f"{type(exc).__name__}: {exc}"))
+    return False
 
 
 def _failed_record(job: ReportJob, error: str) -> dict:
