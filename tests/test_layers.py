@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "partner_analysis"
 #: Layer of each top-level module or subpackage of ``partner_analysis``, in data-flow order.
 LAYERS = {
     "_version": 0, "errors": 0, "paths": 0, "config": 0, "periods": 0, "atomic": 0, "membership": 0,
-    "formatting": 0, "vocabulary": 0, "versions": 0,
+    "formatting": 0, "codes": 0, "vocabulary": 0, "versions": 0,
     "ingest": 1,
     "kpis": 2,
     "build": 3,

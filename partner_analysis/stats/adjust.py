@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from ..codes import combined_codes
+
 #: Rows a level needs to get its own coefficient.
 MIN_LEVEL_ROWS = 20
 OTHER, MISSING = "(other)", "(missing)"
@@ -81,18 +83,6 @@ def _pooled(codes: np.ndarray, labels: list[str]) -> tuple[np.ndarray, list[str]
     return remap[codes], new_labels, int(counts[rare].sum())
 
 
-def _combinations(parts: list[tuple[np.ndarray, int]], n: int) -> np.ndarray:
-    """Each row's combination of levels as one integer, ordered like the tuples of levels: a mixed-radix
-    number of ``(codes, number of levels)`` parts, compacted to ranks (same order) before it could overflow."""
-    key, span = np.zeros(n, dtype=np.int64), 1
-    for codes, n_levels in parts:
-        if span * n_levels >= 2 ** 62:
-            uniques, key = np.unique(key, return_inverse=True)
-            key, span = key.ravel().astype(np.int64), len(uniques)
-        key, span = key * n_levels + codes, span * n_levels
-    return key
-
-
 def _columns(flags: list[np.ndarray], candidates: list, constant: bool) -> list[np.ndarray]:
     """Columns of the design on the given rows: constant, group indicators, then each dimension's dummies."""
     n = len(flags[0]) if flags else len(candidates[0][1])
@@ -133,15 +123,16 @@ def design(frame: pd.DataFrame, indicators: dict[str, np.ndarray], dimensions: t
         keep = [k for k in range(len(labels)) if k != reference]
         candidates.append((dim, codes, len(labels), keep, [f"{dim}[{labels[k]}]" for k in keep], pooled))
 
-    def distinct(chosen: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def distinct_rows(chosen: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The design's distinct rows with the chosen dimensions, each observation's row, the rows' counts."""
         parts = [(flag.astype(np.int64), 2) for flag in flags] + [(c[1], c[2]) for c in chosen]
-        _, first, index, counts = np.unique(_combinations(parts, n), return_index=True, return_inverse=True,
+        _, first, index, counts = np.unique(combined_codes(parts, n), return_index=True, return_inverse=True,
                                             return_counts=True)
-        return first, index.ravel(), counts.astype("float64")
+        rows = np.column_stack(_columns([f[first] for f in flags], [(c[0], c[1][first], *c[2:]) for c in chosen],
+                                        constant))
+        return rows, index.ravel(), counts.astype("float64")
 
-    first, index, counts = distinct(candidates)
-    columns = _columns([f[first] for f in flags], [(c[0], c[1][first], *c[2:]) for c in candidates], constant)
-    exog = np.column_stack(columns)
+    exog, index, counts = distinct_rows(candidates)
     gram = (exog * counts[:, None]).T @ exog
     tol = 1e-8 * max(1.0, float(np.abs(gram).max()))
     chosen = list(range(len(names)))
@@ -162,7 +153,5 @@ def design(frame: pd.DataFrame, indicators: dict[str, np.ndarray], dimensions: t
         if pooled:
             notes.append(f"{dim}: {pooled:,} rows of levels with fewer than {MIN_LEVEL_ROWS} rows pooled as {OTHER}")
     if len(kept) < len(candidates):
-        first, index, counts = distinct(kept)
-        exog = np.column_stack(_columns([f[first] for f in flags], [(c[0], c[1][first], *c[2:]) for c in kept],
-                                        constant))
+        exog, index, counts = distinct_rows(kept)
     return Design(exog, index, counts, tuple(names), tuple(used), tuple(notes))
