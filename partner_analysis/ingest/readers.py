@@ -19,6 +19,7 @@ import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
 from ..errors import InputError
+from .timestamps import nanosecond_range
 
 Reader = Callable[[Path, "str | int | None"], pd.DataFrame]
 #: File suffix -> reader; :func:`reader` registers one.
@@ -142,8 +143,7 @@ def _timestamps_fit_nanoseconds(table: pa.Table) -> bool:
                 continue
             coarse = True
             ticks = pc.min_max(column.cast(pa.int64()))
-            per_tick = {"s": 10**9, "ms": 10**6, "us": 10**3}[kind.unit]
-            low, high = -(-pd.Timestamp.min.value // per_tick), pd.Timestamp.max.value // per_tick
+            low, high = nanosecond_range(kind.unit)
             if not low <= ticks["min"].as_py() <= ticks["max"].as_py() <= high:
                 return False
         elif pa.types.is_temporal(kind):
