@@ -437,3 +437,42 @@ def test_parquet_timestamps_read_as_nanoseconds_validate_as_before(tmp_path):
     assert (issue.file, issue.column, issue.rows, issue.expected) == (
         "deals.parquet", "created_at, closed_at", (2,), "closed_at on or after created_at")
     assert issue.values == ("created_at=2024-03-02 00:00:00, closed_at=2024-02-01 00:00:00",)
+
+
+def test_parquet_category_columns_read_as_dictionaries_validate_as_text(tmp_path):
+    """Enumerated columns of a Parquet file without a mapping come as categoricals of the file's
+    dictionary; what validation keeps, rejects and reports is what it does on the same text."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from partner_analysis.ingest.validation import validate_tables
+    frames = typed_frames()
+    # case and blanks folded; a blank and a missing cell are missing (required: reported); "won!"
+    # is not a stage; two row groups with different dictionaries
+    deals = pd.DataFrame({
+        "deal_id": ["D1", "D2", "D3", "D4", "D5", "D6"],
+        "attribution": ["Sourced", " influenced ", "direct", "direct", "direct", "DIRECT"],
+        "partner_id": [101.0, 102.0, None, None, None, None],
+        "stage": ["Won", "lost", "open", "won!", "   ", None],
+        "created_at": pd.to_datetime(["2024-03-01"] * 6),
+        "closed_at": pd.to_datetime(["2024-04-01", "2024-04-02", None, "2024-04-03", None, None]),
+        "amount": [1200.5, 800.0, 50.0, 10.0, 5.0, 1.0]})
+    frames["partners"].to_parquet(tmp_path / "partners.parquet", index=False)
+    pq.write_table(pa.Table.from_pandas(deals, preserve_index=False), tmp_path / "deals.parquet", row_group_size=3)
+    assert isinstance(read_table_file(tmp_path / "deals.parquet", categories=("stage",))["stage"].dtype,
+                      pd.CategoricalDtype)
+    assert not isinstance(read_table_file(tmp_path / "deals.parquet")["stage"].dtype, pd.CategoricalDtype)
+    got = load_and_validate(tmp_path, lenient=True)
+    text = validate_tables({name: (f"{name}.parquet", read_table_file(tmp_path / f"{name}.parquet"))
+                            for name in ("partners", "deals")}, lenient=True)
+    pd.testing.assert_frame_equal(got.tables["deals"], text.tables["deals"])
+    pd.testing.assert_frame_equal(got.rejected["deals"].astype(str), text.rejected["deals"].astype(str))
+    assert got.report.render() == text.report.render()
+    assert got.tables["deals"]["attribution"].tolist() == ["sourced", "influenced", "direct"]
+    assert got.tables["deals"]["stage"].tolist() == ["won", "lost", "open"]
+    assert got.rejected["deals"]["_row"].tolist() == [4, 5, 6]
+    assert got.rejected["deals"]["_reason"].tolist() == [
+        "stage: expected one of open, won, lost", "stage: expected a value (the column is required)",
+        "stage: expected a value (the column is required)"]
+    unknown, required = load_and_validate(tmp_path).report.issues
+    assert (unknown.column, unknown.rows, unknown.values) == ("stage", (4,), ("won!",))
+    assert (required.column, required.rows) == ("stage", (5, 6))

@@ -30,9 +30,9 @@ def _candidates(raw_dir: Path, table: str) -> list[Path]:
     return sorted(p for p in raw_dir.iterdir() if p.is_file() and p.stem == table and p.suffix.lower() in READERS)
 
 
-def load_raw(raw_dir: Path, mapping: Mapping | None = None,
-             required: tuple[str, ...] = REQUIRED_TABLES) -> dict[str, SourceTable]:
-    """Read every canonical table found in ``raw_dir`` and apply the mapping.
+def find_sources(raw_dir: Path, mapping: Mapping | None = None,
+                 required: tuple[str, ...] = REQUIRED_TABLES) -> dict[str, Path]:
+    """The input file of every canonical table found in ``raw_dir``, without reading any.
 
     A table comes from the file the mapping names, else from ``<table>.csv|.tsv|.parquet|.xlsx``.
     Files that belong to no table are ignored.
@@ -40,10 +40,11 @@ def load_raw(raw_dir: Path, mapping: Mapping | None = None,
     Raises
     ------
     InputError
-        A required table is missing, or a table has two candidate files.
+        A required table is missing, a file the mapping names is not there, or a table has two
+        candidate files.
     """
     raw_dir = Path(raw_dir)
-    found: dict[str, SourceTable] = {}
+    found: dict[str, Path] = {}
     for table in TABLE_NAMES:
         spec = mapping.tables.get(table) if mapping else None
         if spec is not None and spec.file:
@@ -59,10 +60,7 @@ def load_raw(raw_dir: Path, mapping: Mapping | None = None,
             if not paths:
                 continue
             path = paths[0]
-        frame = read_table_file(path, spec.sheet if spec else None)
-        if spec is not None:
-            frame = apply_mapping(table, frame, spec, path, raw_dir)
-        found[table] = SourceTable(table, path, frame)
+        found[table] = path
     if mapping is not None and mapping.required_tables is not None:
         required = mapping.required_tables
     missing = [t for t in required if t not in found]
@@ -71,3 +69,22 @@ def load_raw(raw_dir: Path, mapping: Mapping | None = None,
         raise InputError(f"required table(s) {', '.join(missing)} not found (looked for {looked}, "
                          "or a file named in the mapping)", file=str(raw_dir))
     return found
+
+
+def read_source(table: str, path: Path, mapping: Mapping | None, raw_dir: Path) -> pd.DataFrame:
+    """One table's file read and turned into the canonical table by its mapping (when it has one).
+
+    A file without a mapping has the contract's column names, so its enumerated columns are
+    named to the reader (see :func:`read_table_file`); a mapped file's columns are read as they are.
+    """
+    spec = mapping.tables.get(table) if mapping else None
+    if spec is None:
+        return read_table_file(path, categories=tuple(c.name for c in TABLES[table].columns if c.kind == "category"))
+    return apply_mapping(table, read_table_file(path, spec.sheet), spec, path, Path(raw_dir))
+
+
+def load_raw(raw_dir: Path, mapping: Mapping | None = None,
+             required: tuple[str, ...] = REQUIRED_TABLES) -> dict[str, SourceTable]:
+    """Read every canonical table found in ``raw_dir`` (see :func:`find_sources`) and apply the mapping."""
+    return {table: SourceTable(table, path, read_source(table, path, mapping, raw_dir))
+            for table, path in find_sources(raw_dir, mapping, required).items()}

@@ -12,8 +12,10 @@ from ..config import Config
 from ..errors import InputError
 from ..paths import MAPPING_FILE_NAME
 from .coverage import latest_date
-from .loading import load_raw
+from .contract import VALIDATION_ORDER
+from .loading import find_sources
 from .mapping import load_mapping
+from .readahead import read_ahead
 from .subscriptions import subscriptions_to_revenue
 from .validation import ValidatedData, validate_tables
 
@@ -37,12 +39,13 @@ def load_and_validate(raw_dir: Path, mapping: Path | None = None, lenient: bool 
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         raise InputError("input folder not found", file=str(raw_dir))
-    sources = load_raw(raw_dir, resolve_mapping(raw_dir, mapping))
-    if "subscriptions" in sources and "revenue" in sources:
+    mapping = resolve_mapping(raw_dir, mapping)
+    files = find_sources(raw_dir, mapping)
+    if "subscriptions" in files and "revenue" in files:
         raise InputError("give either revenue or subscriptions, not both", file=str(raw_dir))
     config = config or Config()
-    data = validate_tables({name: (src.file.name, src.frame) for name, src in sources.items()}, lenient=lenient,
-                           timezone=config.timezone)
+    with read_ahead(files, mapping, raw_dir, VALIDATION_ORDER) as sources:  # read while validating
+        data = validate_tables(sources, lenient=lenient, timezone=config.timezone)
     if "subscriptions" in data.tables and data.report.ok:
         as_of = pd.Timestamp(config.as_of) if config.as_of else latest_date(data.tables)
         data.tables["revenue"] = subscriptions_to_revenue(data.tables.pop("subscriptions"), as_of)

@@ -11,6 +11,7 @@ the reason per row, so that rows in = rows kept + rows rejected.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -294,14 +295,15 @@ def _validate_table(table: Table, file: str, raw: pd.DataFrame, parents: dict[st
     return df, findings
 
 
-def validate_tables(sources: dict[str, tuple[str, pd.DataFrame]], lenient: bool = False,
+def validate_tables(sources: Mapping[str, tuple[str, pd.DataFrame]], lenient: bool = False,
                     timezone: str = "UTC") -> ValidatedData:
     """Validate raw canonical tables.
 
     Parameters
     ----------
-    sources : dict
-        Table name -> (file name for messages, raw frame with canonical column names).
+    sources : Mapping
+        Table name -> (file name for messages, raw frame with canonical column names); each is
+        asked for when its turn comes (parents first), so frames may still be being read.
     lenient : bool
         Set offending rows aside instead of failing.
     timezone : str
