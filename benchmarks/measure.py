@@ -15,17 +15,21 @@ _REPORT = textwrap.dedent("""
     _t0 = _time.perf_counter()
     {setup}
     _t1 = _time.perf_counter()
+    _u1 = _resource.getrusage(_resource.RUSAGE_SELF)
     {body}
     _seconds = _time.perf_counter() - _t1
+    _u2 = _resource.getrusage(_resource.RUSAGE_SELF)
     print("@@MEASURE@@" + _json.dumps({{"seconds": _seconds, "setup_seconds": _t1 - _t0,
-        "peak_gib": _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2,
-        "extra": globals().get("EXTRA", {{}})}}))
+        "user_seconds": _u2.ru_utime - _u1.ru_utime, "system_seconds": _u2.ru_stime - _u1.ru_stime,
+        "page_faults": _u2.ru_minflt - _u1.ru_minflt,
+        "peak_gib": _u2.ru_maxrss / 1024 ** 2, "extra": globals().get("EXTRA", {{}})}}))
 """)
 
 
 def measure(body: str, setup: str = "") -> dict:
     """Run ``setup`` then ``body`` (Python source) in a child process; return the seconds of
-    ``body``, of ``setup`` (``setup_seconds``: imports, say, kept out of the figure), peak GiB
+    ``body``, of ``setup`` (``setup_seconds``: imports, say, kept out of the figure), the CPU
+    seconds of ``body`` in user code and in the kernel (all threads), its page faults, peak GiB
     and ``EXTRA``."""
     code = _REPORT.format(setup=textwrap.dedent(setup).strip() or "pass", body=textwrap.dedent(body))
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
