@@ -120,3 +120,27 @@ def test_formula_and_markup_strings_stay_plain_data_through_validation(tmp_path,
     assert data.report.ok, data.report.render()
     name = data.tables["partners"]["partner_name"].iloc[0]
     assert name == (value.strip() or None)  # only surrounding blanks are trimmed, as for every text cell
+
+
+@FUZZ
+@given(rows=st.lists(st.lists(st.one_of(st.none(), cells), min_size=7, max_size=7), max_size=12),
+       groups=st.integers(min_value=1, max_value=4))
+def test_parquet_categories_read_as_dictionaries_validate_as_their_text(tmp_path_factory, rows, groups):
+    """Random cells in a Parquet file (row groups with their own dictionaries): what validation
+    keeps, rejects and reports from the dictionaries is what it does from the same text."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    raw = tmp_path_factory.mktemp("parquet")
+    (raw / "partners.csv").write_text(PARTNERS)
+    table = pa.table({c: pa.array([row[i] for row in rows], pa.string()) for i, c in enumerate(DEAL_COLUMNS)})
+    pq.write_table(table, raw / "deals.parquet", row_group_size=max(1, -(-len(rows) // groups)))
+    for lenient in (False, True):
+        got = load_and_validate(raw, lenient=lenient)
+        text = validate_tables({"partners": ("partners.csv", read_table_file(raw / "partners.csv")),
+                                "deals": ("deals.parquet", read_table_file(raw / "deals.parquet"))}, lenient=lenient)
+        assert got.report.render() == text.report.render()
+        assert got.report.rows_in["deals"] == len(rows)
+        if "deals" in got.tables:
+            pd.testing.assert_frame_equal(got.tables["deals"], text.tables["deals"])
+        if "deals" in got.rejected:
+            pd.testing.assert_frame_equal(got.rejected["deals"].astype(str), text.rejected["deals"].astype(str))
