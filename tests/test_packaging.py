@@ -1,4 +1,4 @@
-"""pyproject.toml and environment.yml declare the same dependencies with the same lower bounds."""
+"""pyproject.toml and environment.yml declare the same dependencies with the same version bounds."""
 from __future__ import annotations
 
 import re
@@ -8,13 +8,13 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-_REQ = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*(>=\s*[\w.]+)?")
+_REQ = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*([<>=!~][<>=!~\w.,*\s]*)?(?:#.*)?$")
 
 
 def _parse(spec: str) -> tuple[str, str]:
     match = _REQ.match(spec)
     assert match, spec
-    return match.group(1).lower().replace("_", "-"), (match.group(2) or "").replace(" ", "")
+    return match.group(1).lower().replace("_", "-"), (match.group(2) or "").replace(" ", "").rstrip(",")
 
 
 def test_environment_yml_matches_pyproject():
