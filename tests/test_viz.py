@@ -57,3 +57,23 @@ def test_the_theme_is_applied_by_a_call_not_on_import():
     before = dict(matplotlib.rcParams)
     importlib.reload(importlib.import_module("partner_analysis.viz.theme"))
     assert dict(matplotlib.rcParams) == before
+
+
+@pytest.mark.parametrize("unit", ["currency", "count", "ratio"])
+def test_an_all_zero_series_gets_one_zero_tick_and_a_normal_one_distinct_labels(unit):
+    import numpy as np
+    import pandas as pd
+    periods = ["2025Q1", "2025Q2", "2025Q3"]
+    zero = V.trend_plot(pd.DataFrame({"sourced": [0.0, 0.0, np.nan]}, index=periods), "Won revenue", unit)
+    ax = zero.axes[0]
+    zero.canvas.draw()
+    assert list(ax.get_yticks()) == [0] and ax.get_ylim() == (0, 1)
+    assert [t.get_text() for t in ax.get_yticklabels()] == [{"currency": "USD 0", "count": "0", "ratio": "0%"}[unit]]
+    bars = V.bar_plot(["a", "b"], [0.0, 0.0], "Revenue by partner", unit)
+    bars.canvas.draw()
+    assert list(bars.axes[0].get_xticks()) == [0]
+    normal = V.trend_plot(pd.DataFrame({"sourced": [0.0, 1500.0, 3000.0]}, index=periods), "Won revenue", unit)
+    normal.canvas.draw()
+    labels = [t.get_text() for t in normal.axes[0].get_yticklabels()]
+    assert len(labels) > 2 and len(set(labels)) == len(labels)
+    plt.close("all")

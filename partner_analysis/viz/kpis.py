@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from .theme import GROUP_COLOURS, money_formatter, percent_formatter
 
@@ -28,6 +28,19 @@ def format_axis(axis, unit: str, currency: str = "USD") -> None:
         axis.set_major_formatter(percent_formatter())
     else:
         axis.set_major_formatter(plt.FuncFormatter(lambda v, _p=None: f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}"))
+
+
+def _zero_axis_when_all_zero(axis, values) -> None:
+    """An axis whose values are all zero (missing ones aside) shows 0 at the bottom and that one
+    tick, not matplotlib's range of +-0.05, whose ticks would all read ``USD 0``."""
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
+    if values.size and not values.any():
+        if axis is axis.axes.yaxis:
+            axis.axes.set_ylim(0, 1)
+        else:
+            axis.axes.set_xlim(0, 1)
+        axis.set_major_locator(FixedLocator([0]))
 
 
 def unit_label(unit: str, currency: str = "USD") -> str:
@@ -49,6 +62,7 @@ def trend_plot(table: pd.DataFrame, title: str, unit: str, currency: str = "USD"
     values = table.to_numpy(dtype=float)
     if unit in ("currency", "count", "days", "hours", "score", "multiple") and np.nanmin(values, initial=0) >= 0:
         ax.set_ylim(bottom=0)  # amounts from zero; rates are scaled to their range, so changes show
+    _zero_axis_when_all_zero(ax.yaxis, values)
     ax.set_title(title, loc="left")
     if len(table.columns) > 1:
         ax.legend(fontsize=8, frameon=False, ncol=min(len(table.columns), 5), loc="best")
@@ -65,6 +79,7 @@ def bar_plot(labels: Sequence[str], values: Sequence[float], title: str, unit: s
     ax.set_yticks(y, list(labels))
     ax.invert_yaxis()
     format_axis(ax.xaxis, unit, currency)
+    _zero_axis_when_all_zero(ax.xaxis, values)
     ax.set_xlabel(xlabel or unit_label(unit, currency))
     ax.set_title(title, loc="left")
     fig.tight_layout()
