@@ -11,10 +11,14 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
+from queue import Empty
 
 from jupyter_client import KernelManager
 from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.channels import AsyncZMQSocketChannel
+from traitlets import Type
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 
 KERNEL_NAME = "python3"
@@ -29,6 +33,37 @@ class _ThisPython(KernelSpecManager):
     def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
         return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
                           display_name="Python 3", language="python")
+
+
+#: Longest single wait for a kernel message (seconds); see :class:`_SlicedWaitChannel`.
+WAIT_SLICE = 0.5
+
+
+class _SlicedWaitChannel(AsyncZMQSocketChannel):
+    """A channel that waits for a message at most :data:`WAIT_SLICE` seconds at a time.
+
+    nbclient sends on the shell socket (an Output widget's state, on every output it captures)
+    while it waits on that socket for the cell's reply; a send can consume the socket's
+    edge-triggered wake-up, and the reply then sits unread until the wait times out (10 minutes
+    for a report cell, never without a timeout). Each new wait checks the socket itself, so
+    waiting in slices bounds that to half a second."""
+
+    async def get_msg(self, timeout: float | None = None) -> dict:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = WAIT_SLICE if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                return await super().get_msg(timeout=min(WAIT_SLICE, left))
+            except Empty:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+
+
+class ReportKernelClient(AsyncKernelClient):
+    """The asynchronous client a report runs with: its shell and IOPub waits are sliced."""
+
+    shell_channel_class = Type(_SlicedWaitChannel)
+    iopub_channel_class = Type(_SlicedWaitChannel)
 
 
 class KernelError(RuntimeError):
@@ -67,11 +102,11 @@ class KernelSession:
             content = reply["content"]
             raise KernelError(f"kernel code failed: {content.get('ename')}: {content.get('evalue')}")
 
-    def async_client(self) -> AsyncKernelClient:
+    def async_client(self) -> ReportKernelClient:
         """A new asynchronous client of this kernel with its channels open, for one notebook run
         (nbclient polls replies and outputs concurrently, which a blocking client cannot); the
         caller stops its channels."""
-        client = AsyncKernelClient()
+        client = ReportKernelClient()
         client.load_connection_info(self.km.get_connection_info())  # its own Session: shared ones drop
         client.start_channels()                                      # each other's messages as replays
         return client

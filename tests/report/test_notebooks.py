@@ -140,8 +140,15 @@ def test_explorer_widgets_redraw_in_a_kernel(demo_store_dir, tmp_path):
     nb.cells.append(nbformat.v4.new_code_cell(
         "explorer.metric.value = 'win_rate'\nexplorer.attribution.value = 'direct'\n"
         f"explorer.data.to_parquet({str(tmp_path / 'shown.parquet')!r})"))
-    papermill.execute_notebook(nb, str(tmp_path / "ran.ipynb"), parameters={"processed_dir": str(demo_store_dir)},
-                               kernel_name="python3", progress_bar=False)
+    from partner_analysis.report.engine import ENGINE_NAME
+    from partner_analysis.report.kernel import KernelSession
+    session = KernelSession()  # as the report runner runs notebooks: its engine, its kernel client
+    try:
+        papermill.execute_notebook(nb, str(tmp_path / "ran.ipynb"), parameters={"processed_dir": str(demo_store_dir)},
+                                   engine_name=ENGINE_NAME, session=session, execution_timeout=300,
+                                   kernel_name="python3", progress_bar=False)
+    finally:
+        session.close()
     store = KpiStore(demo_store_dir)
     shown = pd.read_parquet(tmp_path / "shown.parquet")
     periods = store.periods()[-8:]
