@@ -65,6 +65,11 @@ class Table:
     def required_columns(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.required)
 
+    @property
+    def category_columns(self) -> tuple[str, ...]:
+        """The columns of enumerated values (what a reader may read as dictionaries)."""
+        return tuple(c.name for c in self.columns if c.kind == "category")
+
 
 def not_before(later: str, earlier: str) -> Rule:
     """``later`` may be empty but never before ``earlier``."""

@@ -79,7 +79,7 @@ def read_source(table: str, path: Path, mapping: Mapping | None, raw_dir: Path) 
     """
     spec = mapping.tables.get(table) if mapping else None
     if spec is None:
-        return read_table_file(path, categories=tuple(c.name for c in TABLES[table].columns if c.kind == "category"))
+        return read_table_file(path, categories=TABLES[table].category_columns)
     return apply_mapping(table, read_table_file(path, spec.sheet), spec, path, Path(raw_dir))
 
 

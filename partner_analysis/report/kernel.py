@@ -5,6 +5,7 @@ precomputed KPI store costs a fraction of that. A :class:`KernelSession` starts 
 this very Python (whatever kernelspecs the machine has), imports the heavy modules once, and
 between reports puts the kernel back to its starting state (:mod:`.fresh`). It is shut down
 with its session, and a kernel whose parent dies exits by itself (ipykernel's parent poller).
+Notebooks run through :class:`ReportKernelClient`, whose waits re-check the socket every half second.
 """
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from queue import Empty
 from jupyter_client import KernelManager
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.channels import AsyncZMQSocketChannel
-from traitlets import Type
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from traitlets import Type
 
 KERNEL_NAME = "python3"
 WARM_UP = ("import pandas, numpy, matplotlib, matplotlib.pyplot, seaborn, partner_analysis, "
