@@ -77,3 +77,14 @@ def test_an_all_zero_series_gets_one_zero_tick_and_a_normal_one_distinct_labels(
     labels = [t.get_text() for t in normal.axes[0].get_yticklabels()]
     assert len(labels) > 2 and len(set(labels)) == len(labels)
     plt.close("all")
+
+
+def test_a_funnel_counts_in_whole_numbers_and_an_empty_one_shows_a_single_zero():
+    empty = V.funnel_chart([("registrations submitted", 0, ""), ("deals won", 0, "")], "Your funnel")
+    empty.canvas.draw()
+    assert list(empty.axes[0].get_xticks()) == [0]
+    small = V.funnel_chart([("registrations submitted", 3, ""), ("deals won", 1, "33%")], "Your funnel")
+    small.canvas.draw()
+    ticks = small.axes[0].get_xticks()
+    assert len(ticks) > 1 and all(float(t).is_integer() for t in ticks)
+    plt.close("all")

@@ -19,9 +19,9 @@ UNIT_LABELS = {"currency": "{currency}", "count": "count", "ratio": "percent", "
 
 
 def format_axis(axis, unit: str, currency: str = "USD") -> None:
-    """Tick labels in the unit: ``USD 1.2M``, ``45%``, thousands separators for counts; few enough
-    ticks that money labels never run into each other."""
-    axis.set_major_locator(MaxNLocator(nbins=5))
+    """Tick labels in the unit: ``USD 1.2M``, ``45%``, thousands separators for counts (at whole
+    numbers only); few enough ticks that money labels never run into each other."""
+    axis.set_major_locator(MaxNLocator(nbins=5, integer=unit == "count"))
     if unit == "currency":
         axis.set_major_formatter(money_formatter(currency))
     elif unit == "ratio":
@@ -117,6 +117,8 @@ def funnel_chart(stages: Sequence[tuple[str, float, str]], title: str) -> Figure
     for i, (count, (_, _, remark)) in enumerate(zip(counts, stages)):
         ax.text(count + top * 0.01, i, f"{count:,.0f}" + (f"  ({remark})" if remark else ""), va="center", fontsize=9)
     ax.set_xlim(0, top * 1.6)
+    format_axis(ax.xaxis, "count")
+    _zero_axis_when_all_zero(ax.xaxis, counts)
     ax.set_xlabel("count")
     ax.set_title(title, loc="left")
     fig.tight_layout()
